@@ -1,0 +1,47 @@
+// The audit consumer's single error catalogue: every failure an operator or a caller can see has a stable AUD_ERR_* code.
+
+export const AUDIT_ERRORS = {
+  AUD_ERR_ENTRY_TOO_LARGE: 'A ledger entry is larger than 65535 bytes.',
+  AUD_ERR_LOG_MISMATCH: 'The tiles on disk do not match the last signed checkpoint.',
+  AUD_ERR_LOG_CORRUPT: 'A ledger file is missing or malformed.',
+  AUD_ERR_CHECKPOINT_INVALID: 'The checkpoint does not verify with the log key.',
+  AUD_ERR_ORIGIN_MISMATCH: 'The log folder belongs to another origin.',
+  AUD_ERR_KEY_MISMATCH: 'The signing key is not the key this log was created with.',
+  AUD_ERR_KEY_MISSING: 'The signing key file does not exist.',
+  AUD_ERR_KEY_INVALID: 'The signing key file does not hold a valid note signing key.',
+  AUD_ERR_LOG_CLOSED: 'The log is closed.',
+  AUD_ERR_LOG_FAILED: 'An earlier write to the log failed; reopen the log to continue.',
+  AUD_ERR_IO: 'A ledger file could not be read or written.',
+  AUD_ERR_INDEX_RANGE: 'The entry index or tree size is beyond the log.',
+  AUD_ERR_RECORD_INVALID: 'The message is not a valid audit record.',
+  AUD_ERR_CONFIG_INVALID: 'The configuration is not valid.',
+  AUD_ERR_KAFKA_START: 'The consumer could not connect to Kafka, join its group or subscribe to its topic.',
+} as const satisfies Record<string, string>;
+
+export type AuditErrorCode = keyof typeof AUDIT_ERRORS;
+
+export interface AuditErrorOptions {
+  cause?: unknown;
+  /** Operator-facing detail appended to the catalogue message; never holds record content or keys. */
+  detail?: string;
+  data?: Record<string, unknown>;
+}
+
+export class AuditError extends Error {
+  readonly code: AuditErrorCode;
+  readonly detail: string | undefined;
+  readonly data: Record<string, unknown> | undefined;
+
+  constructor(code: AuditErrorCode, options: AuditErrorOptions = {}) {
+    const base = AUDIT_ERRORS[code];
+    super(options.detail ? `${base} ${options.detail}` : base, { cause: options.cause });
+    this.name = 'AuditError';
+    this.code = code;
+    this.detail = options.detail;
+    this.data = options.data;
+  }
+}
+
+export function isAuditError(err: unknown): err is AuditError {
+  return err instanceof AuditError;
+}

@@ -1,0 +1,30 @@
+// Public API of @palisade/audit-consumer: tile-layout logs on disk, their signing keys, ledger verification and the Kafka consumer.
+export { AUDIT_ERRORS, AuditError, isAuditError, type AuditErrorCode, type AuditErrorOptions } from './errors.js';
+export {
+  CHECKPOINT_FILE,
+  VKEY_FILE,
+  openTileLog,
+  type AppendResult,
+  type TileLog,
+  type TileLogOptions,
+  type TileLogStatus,
+} from './tile-log.js';
+export { loadNoteKey, loadOrCreateNoteKey } from './note-key-file.js';
+export { createRecordValidator, type RecordCheck, type RecordValidator } from './record-validator.js';
+export {
+  verifyLedger,
+  type LedgerProblem,
+  type LogVerifyResult,
+  type VerifyOptions,
+  type VerifyProgress,
+  type VerifyReport,
+} from './verify-ledger.js';
+export {
+  startConsumer,
+  type ConsumerCounters,
+  type ConsumerHandle,
+  type ConsumerOptions,
+  type ConsumerStatus,
+} from './kafka-consumer.js';
+export { consumerConfigSchema, loadConsumerConfig, parseConsumerConfig, type ConsumerConfig, type LogLevel } from './consumer-config.js';
+export { kafkaLevel, kafkaLogCreator } from './kafka-log.js';

@@ -1,0 +1,64 @@
+// Builds the decision and outcome audit records of one request from what the pipeline learned.
+import type { AuditRecordV1 } from '@palisade/audit-core';
+import type { Principal } from '../identity/principal.js';
+
+export interface AuditIds {
+  recordId(): string;
+  isoNow(): string;
+}
+
+export interface RecordBase {
+  decisionId: string;
+  gatewayId: string;
+  principal: Principal;
+  request: AuditRecordV1['request'];
+}
+
+function principalOf(p: Principal): AuditRecordV1['principal'] {
+  const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth: p.auth };
+  if (p.tenant !== undefined) out.tenant = p.tenant;
+  if (p.app !== undefined) out.app = p.app;
+  return out;
+}
+
+export function decisionRecord(
+  ids: AuditIds,
+  base: RecordBase,
+  parts: Pick<AuditRecordV1, 'classification' | 'policy' | 'content'>,
+): AuditRecordV1 {
+  const record: AuditRecordV1 = {
+    schema_version: 1,
+    record_id: ids.recordId(),
+    decision_id: base.decisionId,
+    phase: 'decision',
+    timestamp: ids.isoNow(),
+    gateway_id: base.gatewayId,
+    principal: principalOf(base.principal),
+    request: base.request,
+  };
+  if (parts.classification) record.classification = parts.classification;
+  if (parts.policy) record.policy = parts.policy;
+  if (parts.content) record.content = parts.content;
+  return record;
+}
+
+export function outcomeRecord(
+  ids: AuditIds,
+  base: RecordBase,
+  outcome: NonNullable<AuditRecordV1['outcome']>,
+  content?: AuditRecordV1['content'],
+): AuditRecordV1 {
+  const record: AuditRecordV1 = {
+    schema_version: 1,
+    record_id: ids.recordId(),
+    decision_id: base.decisionId,
+    phase: 'outcome',
+    timestamp: ids.isoNow(),
+    gateway_id: base.gatewayId,
+    principal: principalOf(base.principal),
+    request: base.request,
+    outcome,
+  };
+  if (content) record.content = content;
+  return record;
+}

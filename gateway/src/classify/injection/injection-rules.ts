@@ -1,0 +1,250 @@
+// The phrase rules of the injection detector, as data: each names the signal it raises, its weight
+// (how much one match alone says), the words that must occur for it to be worth running, and the
+// pattern, written for normalised lower-case text unless it says otherwise.
+//
+// Repetition in the patterns is bounded, or runs over characters that cannot begin what follows, so
+// each runs in linear time; test/classify/adversarial.test.ts holds them to it.
+
+export interface InjectionRule {
+  readonly signal: string;
+  readonly weight: number;
+  /** The rule is only tried when the normalised text contains one of these. */
+  readonly anyOf: readonly string[];
+  readonly pattern: RegExp;
+  /** Match the pattern against the text before lower-casing (for all-caps names such as DAN). */
+  readonly caseSensitive?: boolean;
+  /** "not", "never" or "n't" just before the match cancels it ("please don't ignore my rules"). */
+  readonly unlessNegated?: boolean;
+}
+
+const OVERRIDE_VERBS =
+  "ignore|disregard|forget|skip|bypass|override|overlook|neglect|discard|abandon|set aside|pay no attention to|stop following|stop obeying|do not follow|do not obey|don't follow|don't obey";
+const FILLERS =
+  'all|any|every|each|the|your|my|of|these|those|that|this|previous|previously|prior|above|earlier|preceding|following|foregoing|former|initial|original|old|system|given|existing|current|safety|default|built-in|other|programmed|developer|openai|ethical|moral|and|or';
+const INSTRUCTION_NOUNS =
+  'instructions?|rules?|prompts?|directions|directives?|guidelines?|commands|constraints|restrictions|guardrails|programming|policies|filters';
+const REVEAL_VERBS =
+  'reveal|print|show|display|output|repeat|tell|give|write out|share|leak|dump|recite|expose|disclose|spell out|paste|return';
+const SECRET_QUALIFIERS =
+  'full|entire|complete|exact|original|initial|hidden|secret|internal|first|whole|verbatim|actual|starting|underlying|real';
+
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  // Instruction override
+  {
+    signal: 'instruction_override',
+    weight: 0.8,
+    unlessNegated: true,
+    anyOf: ['ignor', 'disregard', 'forget', 'skip', 'bypass', 'overrid', 'overlook', 'neglect', 'discard', 'abandon', 'aside', 'attention', 'follow', 'obey'],
+    pattern: new RegExp(`\\b(?:${OVERRIDE_VERBS})\\s+(?:(?:${FILLERS})\\s+){0,5}(?:${INSTRUCTION_NOUNS})\\b`),
+  },
+  {
+    // "Forget everything you were told", "disregard all you know".
+    signal: 'instruction_override',
+    weight: 0.75,
+    unlessNegated: true,
+    anyOf: ['ignor', 'disregard', 'forget'],
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:everything|all(?: of it| that)?)\s+(?:that\s+)?you(?:'ve|\s+have|\s+had)?\s+(?:been\s+|were\s+)?(?:told|taught|learned|learnt|know|got|were given)\b/,
+  },
+  {
+    // "Ignore everything above": also how some people restart a question, so it weighs less.
+    signal: 'instruction_override',
+    weight: 0.5,
+    unlessNegated: true,
+    anyOf: ['ignor', 'disregard', 'forget'],
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:(?:that\s+)?(?:came|was said|i said|is written)\s+)?(?:above|before this|previously|so far|up to now)\b/,
+  },
+  {
+    // Weaker nouns, so a qualifier must come right before them and "my" is not allowed:
+    // "ignore all previous input" is an attack, "ignore my previous message" a correction.
+    signal: 'instruction_override',
+    weight: 0.6,
+    unlessNegated: true,
+    anyOf: ['ignor', 'disregard', 'forget'],
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:(?:all|any|of|everything)\s+){0,2}(?:(?:the|your)\s+)?(?:previous|prior|preceding|above|earlier)\s+(?:inputs?|messages|context|conversations?|text|content|responses|answers|directions|orders)\b/,
+  },
+  {
+    signal: 'instruction_override',
+    weight: 0.4,
+    anyOf: ['instruction'],
+    pattern: /\b(?:new|updated|revised|real|actual|true|additional)\s+(?:system\s+)?instructions?\s*:/,
+  },
+  // Persona and jailbreak framing
+  {
+    signal: 'persona_override',
+    weight: 0.35,
+    anyOf: ['you are now', "you're now"],
+    pattern: /\byou(?: are|'re) now\s+(?:a|an|the|in|my|going to|called|named|free|no longer|unrestricted|jailbroken|dan)\b/,
+  },
+  {
+    signal: 'persona_override',
+    weight: 0.4,
+    anyOf: ['from now on'],
+    pattern: /\bfrom now on,?\s+(?:you|your)\s+(?:are|will|must|shall|should|have to|can|answer|respond|act|reply)\b/,
+  },
+  {
+    signal: 'persona_override',
+    weight: 0.3,
+    anyOf: ['role', 'character', 'persona', 'pretend'],
+    pattern:
+      /\b(?:immerse yourself (?:in|into) the role|stay in character|(?:pretend|act) (?:to be|as if you(?:'re| are)) (?:an?\s+)?(?:unrestricted|unfiltered|uncensored|evil|different|another) (?:ai|model|assistant|chatbot|persona))/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.7,
+    anyOf: ['anything now'],
+    pattern: /\b(?:do|does|say|says|can do) anything now\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.35,
+    anyOf: ['dan'],
+    pattern: /\bDAN\b/,
+    caseSensitive: true,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.35,
+    anyOf: ['developer mode'],
+    pattern: /\bdeveloper mode\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.5,
+    anyOf: [' mode'],
+    // "Developer mode" alone is an ordinary phone setting; the jailbreak says "with developer mode enabled".
+    pattern:
+      /\b(?:(?:dan|dude|stan|evil|god|jailbreak|unrestricted|unfiltered|uncensored) mode (?:enabled|activated|on|output)|with developer mode enabled|developer mode output)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.35,
+    anyOf: ['jailbr'],
+    pattern: /\bjailbr(?:eak|oke|oken|eaking)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.3,
+    anyOf: ['polic', 'guideline', 'rule', 'restriction', 'filter', 'censor'],
+    pattern:
+      /\b(?:(?:does|do|will|must|should|need|has to|have to)(?: not|n't)?\s+(?:not\s+)?(?:have to\s+)?(?:follow|abide by|adhere to|comply with|respect)|(?:free|freed) (?:from|of)|broken free of|not bound by|without any)\s+(?:any\s+|the\s+|its\s+|their\s+|your\s+)?(?:openai(?:'s)?\s+|content\s+|ethical\s+|moral\s+|safety\s+)*(?:polic(?:y|ies)|guidelines|rules|restrictions|filters|censorship)\b/,
+  },
+  {
+    // "an unfiltered and amoral chatbot", "{amoral, unfiltered, uncensored}"
+    signal: 'jailbreak',
+    weight: 0.45,
+    anyOf: ['amoral', 'unfiltered', 'uncensored', 'unrestricted', 'unethical', 'immoral'],
+    pattern:
+      /\b(?:amoral|unfiltered|uncensored|unrestricted|unethical|immoral)\b[^.\n]{0,40}?\b(?:ai|chatbot|bot|model|assistant|character|persona|amoral|unfiltered|uncensored)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.45,
+    anyOf: ['ethic', 'moral'],
+    pattern:
+      /\b(?:does not|doesn't|doesnt|do not|don't|dont|without|no|not bound by)\s+(?:have\s+)?(?:any\s+)?(?:ethical|moral)(?:\s+(?:or|and|nor)\s+(?:ethical|moral|legal))?\s+(?:guidelines|principles|boundaries|bounds|limits|restrictions|constraints|filters|values)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.3,
+    anyOf: ['refuse', 'break character', 'disclaimer', 'warnings'],
+    pattern:
+      /\b(?:(?:never|not|won't|will not|cannot|can't|doesn't|does not|don't)\s+(?:ever\s+)?refuses?\b|never break character|(?:without|no)\s+(?:any\s+)?(?:warnings|disclaimers)\b)/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.3,
+    anyOf: ['openai'],
+    pattern: /\b(?:bypass(?:es|ing)?|violat(?:e|es|ing)|ignor(?:e|es|ing)|against|opposite of|cite|rant about)\s+(?:the\s+)?openai(?:'s)?\s+(?:content\s+)?polic(?:y|ies)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.25,
+    anyOf: ['break', 'capable of anything'],
+    pattern: /\b(?:break(?:s|ing)?\s+(?:all\s+)?(?:the\s+|ai\s+|its\s+|your\s+)?rules|capable of anything)\b/,
+  },
+  {
+    signal: 'persona_override',
+    weight: 0.5,
+    anyOf: ['no longer'],
+    pattern: /\byou(?: are|'re) no longer (?:chatgpt|gpt|claude|an ai|a language model|an assistant|bound|restricted|limited)\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.3,
+    anyOf: ['override', 'mode'],
+    pattern: /\b(?:admin(?:istrator)?|root|sudo|god|debug|maintenance) (?:override|mode)\b/,
+  },
+  // System prompt exfiltration
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.8,
+    anyOf: ['system', 'prompt', 'instruction', 'configuration'],
+    pattern: new RegExp(
+      `\\b(?:${REVEAL_VERBS}|see|view|read|encode|translate)\\s+(?:me\\s+|us\\s+|everything\\s+in\\s+)?(?:(?:the|your|all|of|above|previous|${SECRET_QUALIFIERS})\\s+){0,4}(?:system\\s+(?:prompt|message|instructions?|configuration)|(?:initial|original|hidden|secret|internal|developer|starting)\\s+(?:prompt|instructions?|configuration))\\b`,
+    ),
+  },
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.6,
+    anyOf: ['your'],
+    pattern: new RegExp(
+      `\\b(?:${REVEAL_VERBS})\\s+(?:me\\s+|us\\s+)?(?:(?:all|of|the)\\s+){0,3}your\\s+(?:(?:${SECRET_QUALIFIERS})\\s+){0,3}(?:prompt|instructions|rules|guidelines|directives|configuration)\\b`,
+    ),
+  },
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.6,
+    anyOf: ['instruction'],
+    pattern: /\b(?:repeat|print|output|show|reveal|tell me|list)\s+(?:all\s+)?(?:of\s+)?the\s+instructions\s+(?:you\s+(?:were|have been|got)\s+(?:given|told)|you\s+(?:received|got)|(?:given|provided)\s+to\s+you)\b/,
+  },
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.7,
+    anyOf: ['your'],
+    pattern: new RegExp(
+      `\\bwhat (?:is|was|are|were) your (?:(?:system|${SECRET_QUALIFIERS})\\s+){1,2}(?:prompt|instructions|rules|configuration)\\b`,
+    ),
+  },
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.6,
+    anyOf: ['what w'],
+    pattern: /\bwhat (?:were|was) you (?:told|instructed|given|programmed)\b/,
+  },
+  {
+    signal: 'system_prompt_exfiltration',
+    weight: 0.6,
+    anyOf: ['repeat', 'print', 'output'],
+    pattern:
+      /\b(?:repeat|print|output)\s+(?:(?:all|the)\s+)?(?:(?:words|text|everything|all)\s+(?:above|before this)|(?:above|previous|preceding)\s+(?:text|words|content|instructions|prompt))\b/,
+  },
+  // Chat-template tokens
+  {
+    signal: 'chat_template_tokens',
+    weight: 0.9,
+    anyOf: ['<|'],
+    pattern:
+      /<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|end|eot_id|begin_of_text|start_header_id|end_header_id|eom_id|python_tag)\|>/,
+  },
+  {
+    signal: 'chat_template_tokens',
+    weight: 0.8,
+    anyOf: ['[inst]', '[/inst]', '<<sys>>', '<</sys>>'],
+    pattern: /\[\/?inst\]|<<\/?sys>>/,
+  },
+  {
+    signal: 'chat_template_tokens',
+    weight: 0.6,
+    anyOf: ['#'],
+    pattern: /(?:^|\n)[ \t]{0,8}#{1,4}[ \t]{0,4}(?:system|assistant)(?:[ \t]{1,4}(?:prompt|message|instructions?))?[ \t]{0,4}:/,
+  },
+  {
+    signal: 'chat_template_tokens',
+    weight: 0.6,
+    anyOf: ['[system]'],
+    pattern: /\[system\]\(#\w{1,40}\)/,
+  },
+];

@@ -1,0 +1,65 @@
+// The `palisade` command line: parses arguments and hands over to the library.
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/load-config.js';
+import { isGatewayError } from './errors.js';
+import { startGateway } from './start.js';
+
+const USAGE = `Usage:
+  palisade serve --config FILE     run the gateway
+  palisade help                    show this text
+`;
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+  if (!values.config) {
+    process.stderr.write(`palisade serve: --config FILE is required\n\n${USAGE}`);
+    return 2;
+  }
+  const loaded = loadConfig(values.config, process.env);
+  const gateway = await startGateway(loaded);
+  const demoKey = loaded.config.identity.api_keys.some((k) => k.id === 'demo-analyst') ? 'sk-demo-analyst' : '<your key>';
+  const model = loaded.config.models[0]?.name ?? 'echo';
+  process.stdout.write(
+    `Palisade is listening on ${gateway.url}\nTry:\n  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${demoKey}' ` +
+      `-H 'Content-Type: application/json' -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await gateway.close();
+  // Client libraries may keep timers alive after a clean close; do not hang on them.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+      case undefined:
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`palisade: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    // Operators see the coded message (config problems list every path); never a stack trace.
+    if (isGatewayError(err)) process.stderr.write(`palisade: ${err.code}: ${err.message}\n`);
+    else process.stderr.write(`palisade: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

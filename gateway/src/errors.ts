@@ -1,0 +1,84 @@
+// The gateway's single error catalogue: every error a caller, an operator or a log can see has a
+// stable code here. docs/errors.md is kept in sync with this table by a test.
+
+/** The API family whose error shape the caller expects. */
+export type ErrorShape = 'openai' | 'anthropic';
+
+export interface ErrorSpec {
+  /** HTTP status the caller receives. */
+  readonly status: number;
+  /** OpenAI `error.type`; the Anthropic shape maps it in http/error-body.ts. */
+  readonly type: string;
+  /** Message shown to callers. Never includes internal details for 5xx. */
+  readonly message: string;
+}
+
+export const ERRORS = {
+  // Request shape
+  GW_ERR_BAD_JSON: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+  GW_ERR_BAD_REQUEST: { status: 400, type: 'invalid_request_error', message: 'The request body does not match the API.' },
+  GW_ERR_BODY_TOO_LARGE: { status: 413, type: 'invalid_request_error', message: 'The request body is larger than this gateway accepts.' },
+  GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', message: 'The request body must be application/json.' },
+  GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'No such endpoint.' },
+  GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'The model does not exist or you do not have access to it.' },
+
+  // Identity
+  GW_ERR_AUTH_MISSING: { status: 401, type: 'authentication_error', message: 'No credentials were sent. Send an API key or a bearer token in the Authorization header.' },
+  GW_ERR_AUTH_INVALID: { status: 401, type: 'authentication_error', message: 'The credentials are not valid.' },
+
+  // Policy
+  GW_ERR_POLICY_DENIED: { status: 403, type: 'permission_denied', message: 'The request was denied by policy.' },
+  GW_ERR_POLICY_NOT_LOADED: { status: 503, type: 'server_error', message: 'No verified policy bundle is loaded; requests are refused.' },
+  GW_ERR_POLICY_UNDEFINED: { status: 403, type: 'permission_denied', message: 'The policy gave no decision; the request is denied.' },
+  GW_ERR_POLICY_EVAL: { status: 403, type: 'permission_denied', message: 'The policy could not be evaluated; the request is denied.' },
+  GW_ERR_POLICY_OUTPUT_INVALID: { status: 403, type: 'permission_denied', message: 'The policy returned a decision of the wrong shape; the request is denied.' },
+  GW_ERR_POLICY_ENTRYPOINT_MISSING: { status: 403, type: 'permission_denied', message: 'The policy bundle has no such entrypoint; the request is denied.' },
+  GW_ERR_BUNDLE_INVALID: { status: 503, type: 'server_error', message: 'The policy bundle is not valid.' },
+
+  // Audit
+  GW_ERR_AUDIT_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The audit log cannot record this request, so it was not forwarded. Try again later.' },
+
+  // Upstream
+  GW_ERR_UPSTREAM_UNREACHABLE: { status: 502, type: 'server_error', message: 'The model provider could not be reached.' },
+  GW_ERR_UPSTREAM_TIMEOUT: { status: 504, type: 'server_error', message: 'The model provider did not answer in time.' },
+  GW_ERR_UPSTREAM_BAD_RESPONSE: { status: 502, type: 'server_error', message: 'The model provider sent an answer the gateway cannot read.' },
+  GW_ERR_UPSTREAM_STATUS: { status: 502, type: 'server_error', message: 'The model provider answered with an error.' },
+
+  // Gateway itself
+  GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
+  GW_ERR_INTERNAL: { status: 500, type: 'server_error', message: 'The gateway failed to handle the request.' },
+  GW_ERR_CONFIG_INVALID: { status: 500, type: 'server_error', message: 'The configuration is not valid.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface GatewayErrorOptions {
+  cause?: unknown;
+  /** Caller-safe detail appended to the catalogue message (never for 5xx internals). */
+  detail?: string;
+  /** Extra fields for logs and audit records; never sent to callers unless a handler chooses to. */
+  data?: Record<string, unknown>;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly detail: string | undefined;
+  readonly data: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
+    const spec: ErrorSpec = ERRORS[code];
+    super(options.detail ? `${spec.message} ${options.detail}` : spec.message, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = spec.status;
+    this.type = spec.type;
+    this.detail = options.detail;
+    this.data = options.data;
+  }
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError;
+}

@@ -1,0 +1,47 @@
+// Builds the policy's input from identity, request and classification. It carries sizes and
+// labels, never the prompt text: policies decide on what the prompt holds, not on its words.
+import type { Principal } from '../identity/principal.js';
+import type { PromptSummary } from './prompt.js';
+
+export interface ClassificationSummary {
+  labels: string[];
+  entities: Record<string, { count: number; max_score: number }>;
+  injection: { score: number; detected: boolean; signals: string[] };
+}
+
+export interface DecisionInput {
+  principal: { sub: string; iss: string; tenant?: string; roles: string[]; app?: string; email?: string; auth: string };
+  request: { api: string; route: string; model: string; stream: boolean };
+  prompt: PromptSummary;
+  classification: ClassificationSummary;
+  context: { now: string; gateway_id: string; client_address?: string };
+}
+
+export interface DecisionInputParts {
+  principal: Principal;
+  api: string;
+  route: string;
+  model: string;
+  stream: boolean;
+  prompt: PromptSummary;
+  classification: ClassificationSummary;
+  now: string;
+  gatewayId: string;
+  clientAddress?: string;
+}
+
+export function buildDecisionInput(p: DecisionInputParts): DecisionInput {
+  const principal: DecisionInput['principal'] = { sub: p.principal.sub, iss: p.principal.iss, roles: p.principal.roles, auth: p.principal.auth };
+  if (p.principal.tenant !== undefined) principal.tenant = p.principal.tenant;
+  if (p.principal.app !== undefined) principal.app = p.principal.app;
+  if (p.principal.email !== undefined) principal.email = p.principal.email;
+  const context: DecisionInput['context'] = { now: p.now, gateway_id: p.gatewayId };
+  if (p.clientAddress !== undefined) context.client_address = p.clientAddress;
+  return {
+    principal,
+    request: { api: p.api, route: p.route, model: p.model, stream: p.stream },
+    prompt: p.prompt,
+    classification: p.classification,
+    context,
+  };
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: Request decision
+# description: >-
+#   Decides whether a classified prompt may be forwarded to a provider. The decision is
+#   always defined; every deny carries at least one reason.
+package palisade.request
+
+import data.palisade.lib
+
+# Only reachable if a rule below stops being total; the gateway then still gets a
+# well-formed deny instead of an undefined result.
+default decision := {
+	"allow": false,
+	"reasons": [{"code": "no_decision", "message": "The request policy reached no decision."}],
+}
+
+decision := {
+	"allow": count(deny) == 0,
+	"reasons": lib.sorted_reasons(deny),
+}
+
+deny contains {"code": "pii_requires_pii_reader", "message": message} if {
+	found := lib.entities_found(input.classification, lib.restricted_pii_entities)
+	count(found) > 0
+	not lib.has_role(input.principal, lib.pii_reader_role)
+	message := concat("", [
+		"The prompt contains ", concat(", ", sort(found)),
+		"; only principals with role ", lib.pii_reader_role, " may send it.",
+	])
+}
+
+deny contains {
+	"code": "prompt_injection",
+	"message": "The prompt was classified as a prompt injection attempt.",
+} if {
+	input.classification.injection.detected == true
+}

@@ -1,0 +1,25 @@
+# METADATA
+# title: Response decision
+# description: >-
+#   Decides whether a classified answer may be returned to the caller. Allows every answer
+#   except one in which the classifier found a secret.
+package palisade.response
+
+import data.palisade.lib
+
+# Only reachable if a rule below stops being total; see palisade.request.
+default decision := {
+	"allow": false,
+	"reasons": [{"code": "no_decision", "message": "The response policy reached no decision."}],
+}
+
+decision := {
+	"allow": count(deny) == 0,
+	"reasons": lib.sorted_reasons(deny),
+}
+
+deny contains {"code": "secret_in_response", "message": message} if {
+	found := lib.entities_found(input.classification, lib.secret_entities) | lib.labels_found(input.classification, lib.secret_label)
+	count(found) > 0
+	message := concat("", ["The answer contains a secret (", concat(", ", sort(found)), ")."])
+}

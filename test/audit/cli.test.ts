@@ -1,0 +1,98 @@
+// The palisade-audit command as a user runs it: output lines and exit codes of verify, and config errors of consume.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { generateNoteKey } from '@palisade/audit-core';
+import { scratchDir } from './fixtures.js';
+import { buildLedger, entryOffset } from './ledger-builder.js';
+
+const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('palisade-audit', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let ledger: string;
+  let entries: Uint8Array[][];
+  before(async () => {
+    scratch = await scratchDir();
+    ledger = join(scratch.dir, 'ledger');
+    entries = await buildLedger(ledger, [300, 5]);
+  });
+  after(() => scratch.cleanup());
+
+  it('verify prints one OK line per log and exits 0', async () => {
+    const run = await cli('verify', ledger);
+    assert.equal(run.code, 0, run.stderr);
+    const root0 = (await readFile(join(ledger, '0/checkpoint'), 'utf8')).split('\n')[2];
+    const root1 = (await readFile(join(ledger, '1/checkpoint'), 'utf8')).split('\n')[2];
+    assert.equal(run.stdout, `OK 0 size=300 root=${root0}\nOK 1 size=5 root=${root1}\n`);
+    assert.equal(run.stderr, '');
+  });
+
+  it('verify names the first problem on stderr and exits 1', async () => {
+    const wrongKey = generateNoteKey('audit.test/ledger', Buffer.alloc(32, 1)).vkey;
+    const run = await cli('verify', join(ledger, '1'), '--vkey', wrongKey);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, 'FAIL 1: checkpoint: not signed by the given vkey (audit.test/ledger)\n');
+
+    const bundle = join(ledger, '0/tile/entries/000');
+    const data = await readFile(bundle);
+    data[entryOffset(entries[0]!, 3) + 30]! ^= 0x02;
+    await writeFile(bundle, data);
+    const tampered = await cli('verify', ledger);
+    assert.equal(tampered.code, 1);
+    assert.equal(tampered.stderr, 'FAIL 0: entry 3: leaf hash does not match tile/0/000\n');
+    assert.match(tampered.stdout, /^OK 1 size=5 root=/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    for (const args of [[], ['verify'], ['verify', 'a', 'b'], ['verify', ledger, '--nope'], ['frobnicate'], ['consume']]) {
+      const run = await cli(...args);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /Usage:/);
+    }
+  });
+
+  it('consume reports every configuration problem with its path and exits 2', async () => {
+    const file = join(scratch.dir, 'bad-config.json');
+    await writeFile(file, JSON.stringify({ kafka: { brokers: 'localhost', topic: 'audit' }, ledger: { dir: 'x', originPrefix: 'has space' }, extra: 1 }));
+    const run = await cli('consume', '--config', file);
+    assert.equal(run.code, 2);
+    for (const problem of [
+      '/: unknown property "extra"',
+      '/kafka: missing property "groupId"',
+      '/kafka/brokers: must be array',
+      '/ledger: missing property "signingKeyFile"',
+      '/ledger/originPrefix: must match pattern',
+    ]) {
+      assert.ok(run.stderr.includes(problem), `${problem} in:\n${run.stderr}`);
+    }
+    const missing = await cli('consume', '--config', join(scratch.dir, 'nope.json'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.json: cannot be read/);
+  });
+});
