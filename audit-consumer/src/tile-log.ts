@@ -4,6 +4,7 @@ import {
   MAX_ENTRY_SIZE,
   TILE_WIDTH,
   TileFrontier,
+  TileSubtrees,
   bytesEqual,
   decodeEntryBundle,
   decodeTile,
@@ -16,7 +17,6 @@ import {
   levelHashCount,
   locateStoredHash,
   openCheckpoint,
-  perfectSubtreeHash,
   proveConsistency,
   proveInclusion,
   signNote,
@@ -39,7 +39,7 @@ export interface TileLogOptions {
   signer: NoteSigner;
   /** fsync files and folders before each checkpoint (default true); turn off only for throwaway logs. */
   fsync?: boolean;
-  /** Full tiles kept in memory for proofs (default 64, i.e. 512 KiB). */
+  /** Full tiles kept in memory for proofs, with their inner subtree hashes (default 256, about 4 MiB). */
   tileCacheSize?: number;
 }
 
@@ -96,7 +96,9 @@ class FileTileLog implements TileLog {
   #partialEntries: Uint8Array[];
   #root: Uint8Array;
   #checkpoint: string;
-  readonly #tiles: LruCache<string, Uint8Array[]>;
+  readonly #tiles: LruCache<string, TileSubtrees>;
+  /** Subtrees of the current right-edge partial tiles, by level; dropped whenever the frontier changes. */
+  #edge = new Map<number, TileSubtrees>();
   readonly #bundles = new LruCache<number, Uint8Array[]>(4);
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -148,7 +150,7 @@ class FileTileLog implements TileLog {
       );
     }
     // Copies, because the caller's buffers (e.g. a Kafka batch) may be reused after this call.
-    const copies = entries.map((e) => Uint8Array.from(e));
+    const copies = entries.map((e) => new Uint8Array(e));
     return this.#serial(() => this.#append(copies));
   }
 
@@ -200,7 +202,8 @@ class FileTileLog implements TileLog {
     this.#partialEntries = bundle;
     this.#root = root;
     this.#checkpoint = note;
-    for (const t of completed) this.#tiles.set(tileKey(t.level, t.index), t.hashes);
+    this.#edge = new Map();
+    for (const t of completed) this.#tiles.set(tileKey(t.level, t.index), new TileSubtrees(t.hashes));
     await this.#collectGarbage(completed, completedBundles);
     return { firstIndex: oldSize, size: frontier.size };
   }
@@ -267,22 +270,29 @@ class FileTileLog implements TileLog {
   /** Serves stored hashes from tiles: the right edge from memory, full tiles from the cache or disk. */
   readonly #readHashes = async (indexes: readonly number[]): Promise<Uint8Array[]> => {
     const locations = indexes.map(locateStoredHash);
-    const tiles = new Map<string, readonly Uint8Array[]>();
+    const tiles = new Map<string, TileSubtrees>();
     for (const loc of locations) {
       const key = tileKey(loc.tileLevel, loc.tileIndex);
-      if (!tiles.has(key)) tiles.set(key, await this.#tileHashes(loc.tileLevel, loc.tileIndex));
+      if (!tiles.has(key)) tiles.set(key, await this.#tileSubtrees(loc.tileLevel, loc.tileIndex));
     }
     return locations.map((loc) => {
-      const hashes = tiles.get(tileKey(loc.tileLevel, loc.tileIndex))!;
-      if (loc.start + loc.count > hashes.length) {
+      const tile = tiles.get(tileKey(loc.tileLevel, loc.tileIndex))!;
+      if (loc.start + loc.count > tile.width) {
         throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `Hash ${loc.start + loc.count - 1} is not yet in tile ${tileKey(loc.tileLevel, loc.tileIndex)}.` });
       }
-      return perfectSubtreeHash(hashes, loc.start, loc.count);
+      return tile.subtreeHash(loc.start, loc.count);
     });
   };
 
-  async #tileHashes(level: number, index: number): Promise<readonly Uint8Array[]> {
-    if (index === tileCounts(this.size(), level).full) return this.#frontier.partial(level);
+  async #tileSubtrees(level: number, index: number): Promise<TileSubtrees> {
+    if (index === tileCounts(this.size(), level).full) {
+      let edge = this.#edge.get(level);
+      if (!edge) {
+        edge = new TileSubtrees(this.#frontier.partial(level));
+        this.#edge.set(level, edge);
+      }
+      return edge;
+    }
     const key = tileKey(level, index);
     const cached = this.#tiles.get(key);
     if (cached) return cached;
@@ -291,9 +301,9 @@ class FileTileLog implements TileLog {
     if (!data || data.length !== TILE_WIDTH * 32) {
       throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${path} is ${data ? `${data.length} bytes long` : 'missing'}.` });
     }
-    const hashes = decodeTile(data);
-    this.#tiles.set(key, hashes);
-    return hashes;
+    const tile = new TileSubtrees(decodeTile(data));
+    this.#tiles.set(key, tile);
+    return tile;
   }
 
   close(): Promise<void> {
@@ -333,7 +343,7 @@ class FileTileLog implements TileLog {
 export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
   const files = new DurableFiles(resolve(options.dir), options.fsync ?? true);
   const { origin, signer } = options;
-  const tileCacheSize = options.tileCacheSize ?? 64;
+  const tileCacheSize = options.tileCacheSize ?? 256;
 
   const vkeyBytes = await files.read(VKEY_FILE);
   if (vkeyBytes && decodeText(vkeyBytes).trim() !== signer.vkey) {
@@ -393,7 +403,7 @@ export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
     const data = await files.read(path);
     if (!data) throw new AuditError('AUD_ERR_LOG_MISMATCH', { detail: `${path} is missing.` });
     try {
-      partialEntries = decodeEntryBundle(data).map((e) => Uint8Array.from(e));
+      partialEntries = decodeEntryBundle(data).map((e) => new Uint8Array(e));
     } catch (err) {
       if (!isAuditCoreError(err)) throw err;
       throw new AuditError('AUD_ERR_LOG_MISMATCH', { cause: err, detail: `${path} is malformed.` });

@@ -1,7 +1,9 @@
 // The Express application: routes, the per-request middleware chain, and error mapping.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError, isGatewayError, type ErrorShape } from '../errors.js';
-import { chatCompletionsHandler } from '../pipeline/chat-completions.js';
+import { createApiHandler } from '../pipeline/handle-request.js';
+import { openAIChatAdapter } from '../pipeline/api/openai-chat.js';
+import type { ApiAdapter } from '../pipeline/api/types.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { setState, stateOf } from '../pipeline/request-state.js';
 import { sendError } from './error-body.js';
@@ -84,7 +86,10 @@ export function createApp(deps: AppDeps): express.Express {
   // Any content type is read as JSON: curl's default form type would otherwise look like an empty body.
   const json = express.json({ limit: deps.config.server.body_limit_bytes, type: () => true, strict: false });
 
-  app.post('/v1/chat/completions', begin('openai', 'openai.chat', '/v1/chat/completions'), authenticate, json, chatCompletionsHandler(deps));
+  const serve = (adapter: ApiAdapter): void => {
+    app.post(adapter.route, begin(adapter.shape, adapter.api, adapter.route), authenticate, json, createApiHandler(adapter, deps));
+  };
+  serve(openAIChatAdapter);
 
   app.use((req: Request, res: Response) => {
     sendError(res, new GatewayError('GW_ERR_NOT_FOUND', { detail: `${req.method} ${req.path}` }), 'openai');

@@ -11,7 +11,7 @@ export interface ClassificationSummary {
 
 export interface DecisionInput {
   principal: { sub: string; iss: string; tenant?: string; roles: string[]; app?: string; email?: string; auth: string };
-  request: { api: string; route: string; model: string; stream: boolean };
+  request: { api: string; route: string; model: string; stream: boolean; params: Record<string, unknown> };
   prompt: PromptSummary;
   classification: ClassificationSummary;
   context: { now: string; gateway_id: string; client_address?: string };
@@ -23,6 +23,7 @@ export interface DecisionInputParts {
   route: string;
   model: string;
   stream: boolean;
+  params: Record<string, unknown>;
   prompt: PromptSummary;
   classification: ClassificationSummary;
   now: string;
@@ -39,7 +40,7 @@ export function buildDecisionInput(p: DecisionInputParts): DecisionInput {
   if (p.clientAddress !== undefined) context.client_address = p.clientAddress;
   return {
     principal,
-    request: { api: p.api, route: p.route, model: p.model, stream: p.stream },
+    request: { api: p.api, route: p.route, model: p.model, stream: p.stream, params: p.params },
     prompt: p.prompt,
     classification: p.classification,
     context,

@@ -1,7 +1,7 @@
 // Reads token usage and answer text from OpenAI-shaped answers and stream chunks.
-import type { AuditRecordV1 } from '@palisade/audit-core';
+import type { Usage } from './api/types.js';
 
-export type Usage = NonNullable<NonNullable<AuditRecordV1['outcome']>['usage']>;
+export type { Usage };
 
 export function usageOf(body: unknown): Usage | undefined {
   if (body === null || typeof body !== 'object') return undefined;

@@ -1,7 +1,7 @@
 // A local provider that answers with the messages it received, after redaction: it shows what a
 // real provider would see, and lets the gateway run with no network.
 import type { SseEvent } from './sse.js';
-import type { ChatBody, ChatProvider, ProviderResult } from './types.js';
+import type { Provider, ProviderResult, UpstreamRequest } from './types.js';
 
 export interface EchoProviderOptions {
   name: string;
@@ -33,17 +33,19 @@ function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-export function createEchoProvider(options: EchoProviderOptions): ChatProvider {
+export function createEchoProvider(options: EchoProviderOptions): Provider {
   return {
     name: options.name,
     type: 'echo',
-    async chat(body: ChatBody): Promise<ProviderResult> {
+    supports: (api) => api === 'openai.chat',
+    async call(request: UpstreamRequest): Promise<ProviderResult> {
+      const body = request.body as { model: string; messages: unknown[]; stream?: boolean; stream_options?: unknown };
       const text = echoText(body.messages);
       const id = `chatcmpl-${options.newId()}`;
       const created = Math.floor(options.clock() / 1000);
       const promptTokens = approxTokens(body.messages.map((m) => messageText((m as { content?: unknown })?.content)).join(' '));
       const usage = { prompt_tokens: promptTokens, completion_tokens: approxTokens(text), total_tokens: promptTokens + approxTokens(text) };
-      if (body.stream !== true) {
+      if (!request.stream) {
         return {
           kind: 'json',
           status: 200,
@@ -57,7 +59,7 @@ export function createEchoProvider(options: EchoProviderOptions): ChatProvider {
           },
         };
       }
-      const includeUsage = (body['stream_options'] as { include_usage?: unknown } | undefined)?.include_usage === true;
+      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
       async function* events(): AsyncGenerator<SseEvent> {
         const base = { id, object: 'chat.completion.chunk', created, model: body.model };
         yield { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) };

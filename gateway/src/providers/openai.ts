@@ -2,7 +2,7 @@
 // Ollama, Mistral and other compatible servers).
 import { GatewayError } from '../errors.js';
 import { readSse } from './sse.js';
-import type { ChatBody, ChatProvider, ProviderCall, ProviderResult } from './types.js';
+import type { Provider, ProviderCall, ProviderResult, UpstreamRequest } from './types.js';
 
 export interface OpenAIProviderOptions {
   name: string;
@@ -23,7 +23,7 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvider {
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (options.apiKey) headers['authorization'] = `Bearer ${options.apiKey}`;
@@ -31,7 +31,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
   return {
     name: options.name,
     type: 'openai',
-    async chat(body: ChatBody, call: ProviderCall): Promise<ProviderResult> {
+    supports: (api) => api === 'openai.chat',
+    async call(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult> {
+      const body = request.body;
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
       const signal = AbortSignal.any([call.signal, timeout.signal]);
@@ -45,7 +47,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvid
         clearTimeout(timer);
       }
       const type = res.headers.get('content-type') ?? '';
-      if (res.ok && body.stream === true && type.includes('text/event-stream') && res.body) {
+      if (res.ok && request.stream && type.includes('text/event-stream') && res.body) {
         return { kind: 'stream', status: res.status, events: readSse(res.body) };
       }
       let text: string;

@@ -2,11 +2,11 @@
 import type { GatewayConfig, ModelConfig } from '../config/schema.js';
 import { createEchoProvider } from './echo.js';
 import { createOpenAIProvider } from './openai.js';
-import type { ChatProvider } from './types.js';
+import type { Provider } from './types.js';
 
 export interface ModelRoute {
   model: ModelConfig;
-  provider: ChatProvider;
+  provider: Provider;
   upstreamModel: string;
 }
 
@@ -23,7 +23,7 @@ export interface ProviderDeps {
 }
 
 export function createProviderRegistry(config: Pick<GatewayConfig, 'providers' | 'models'>, deps: ProviderDeps): ProviderRegistry {
-  const providers = new Map<string, ChatProvider>();
+  const providers = new Map<string, Provider>();
   for (const p of config.providers) {
     if (p.type === 'echo') {
       providers.set(p.name, createEchoProvider({ name: p.name, clock: deps.clock, newId: deps.newId }));

@@ -69,6 +69,11 @@ export const auditRecordSchema: JsonSchema = {
           allow: { type: 'boolean' },
           reasons: { type: 'array', items: codeMessage },
           error: str,
+          input: { type: 'object' },
+          shadow: closed(
+            { bundle: str, revision: str, allow: { type: 'boolean' }, differs: { type: 'boolean' }, reasons: { type: 'array', items: codeMessage } },
+            ['bundle', 'revision', 'allow', 'differs'],
+          ),
         },
         ['bundle', 'revision', 'digest', 'entrypoint', 'allow', 'reasons'],
       ),

@@ -34,6 +34,10 @@ export interface AuditPolicy {
   allow: boolean;
   reasons: { code: string; message: string }[];
   error?: string;
+  /** The exact decision input (no prompt text), so replaying it against this revision reproduces the decision. */
+  input?: Record<string, unknown>;
+  /** A candidate bundle evaluated beside the enforced one; never enforced. */
+  shadow?: { bundle: string; revision: string; allow: boolean; differs: boolean; reasons?: { code: string; message: string }[] };
 }
 
 /** Sizes and keyed commitments of the exchanged content; the text itself never enters the ledger. */

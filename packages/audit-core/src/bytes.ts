@@ -1,4 +1,4 @@
-// Small byte helpers shared by the ledger modules (comparison, base64 and hex conversion).
+// Byte comparison and base64/hex conversion shared by the ledger modules.
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

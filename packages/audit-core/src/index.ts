@@ -22,6 +22,7 @@ export {
 } from './tile-layout.js';
 export { MAX_ENTRY_SIZE, decodeEntryBundle, encodeEntryBundle } from './entry-bundle.js';
 export { TileFrontier, type TileHashes } from './tile-frontier.js';
+export { TileSubtrees } from './tile-subtrees.js';
 export {
   ALG_ED25519,
   generateNoteKey,

@@ -1,0 +1,48 @@
+// The contract each served API (OpenAI chat, Anthropic messages, ...) implements so that one
+// request path can serve them all: how to read a request, and how to read and end its answers.
+import type { AuditRecordV1 } from '@palisade/audit-core';
+import type { ErrorShape, GatewayError } from '../../errors.js';
+import type { SseEvent } from '../../providers/sse.js';
+import type { PromptSummary } from '../prompt.js';
+
+export type Usage = NonNullable<NonNullable<AuditRecordV1['outcome']>['usage']>;
+
+/** What the pipeline needs to know about a request, read once by the API's adapter. */
+export interface ParsedRequest {
+  /** The API's name in policy input and audit records, e.g. `openai.chat`. */
+  api: string;
+  model: string;
+  stream: boolean;
+  /** Every piece of text a person or tool put into the prompt, in order. */
+  texts: string[];
+  prompt: PromptSummary;
+  /** Safe request parameters for the policy (no text). */
+  params: Record<string, unknown>;
+  /** The caller's body as sent, in its API's wire format. */
+  body: Record<string, unknown>;
+}
+
+export interface ApiAdapter {
+  readonly api: string;
+  readonly route: string;
+  readonly shape: ErrorShape;
+  /** Validates the body; throws GW_ERR_BAD_REQUEST naming the field. */
+  parse(body: unknown): ParsedRequest;
+  /** The assistant text of a whole (non-streamed) answer. */
+  answerText(body: unknown): string;
+  usage(body: unknown): Usage | undefined;
+  stream: StreamReader;
+}
+
+/** Reads the caller-format events of a streamed answer. */
+export interface StreamReader {
+  /** The event that ends a successful stream; it is held back until the outcome is on record. */
+  isFinal(ev: SseEvent): boolean;
+  /** Text added by this event. */
+  text(ev: SseEvent, parsed: unknown): string;
+  usage(ev: SseEvent, parsed: unknown): Usage | undefined;
+  /** The event that ends a stream which failed after it started. */
+  errorEvent(err: GatewayError, decisionId: string): SseEvent;
+  /** Whether the event's data must be JSON (everything but the final sentinel). */
+  isJson(ev: SseEvent): boolean;
+}
