@@ -18,6 +18,7 @@ function principalOf(p: Principal): AuditRecordV1['principal'] {
   const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth: p.auth };
   if (p.tenant !== undefined) out.tenant = p.tenant;
   if (p.app !== undefined) out.app = p.app;
+  if (p.credential_id !== undefined) out.credential_id = p.credential_id;
   return out;
 }
 

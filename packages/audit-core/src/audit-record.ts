@@ -10,6 +10,10 @@ export interface AuditPrincipal {
   roles: string[];
   app?: string;
   auth: AuthMethod;
+  /** Non-secret label of the credential (e.g. the API key id). */
+  credential_id?: string;
+  /** RFC 8693 `act` chain: the agents acting for the subject, outermost first. */
+  actor?: { sub: string; iss?: string; client_id?: string }[];
 }
 
 export interface AuditRequest {
@@ -53,7 +57,22 @@ export interface AuditOutcome {
   model?: string;
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   latency_ms: number;
+  /** Time to the first byte of a streamed answer. */
+  ttfb_ms?: number;
+  cost_usd?: number;
+  /** Answered from the response cache. */
+  cached?: boolean;
+  /** Every provider tried, in order, when retries or fallbacks happened. */
+  attempts?: { provider: string; model?: string; status?: number; error?: string }[];
   error?: { code: string; message: string };
+}
+
+/** The outcome of a rate limit or budget check. */
+export interface AuditLimits {
+  tier?: string;
+  key?: string;
+  allowed: boolean;
+  remaining?: number;
 }
 
 export interface AuditRecordV1 {
@@ -72,4 +91,7 @@ export interface AuditRecordV1 {
   policy?: AuditPolicy;
   content?: { request?: AuditContentCommitment; response?: AuditContentCommitment };
   outcome?: AuditOutcome;
+  limits?: AuditLimits;
+  /** Why a request was refused before or outside the policy (identity, limits, audit). */
+  error?: { code: string; message: string };
 }

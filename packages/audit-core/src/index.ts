@@ -38,6 +38,7 @@ export { formatCheckpoint, openCheckpoint, parseCheckpoint, type Checkpoint, typ
 export type {
   AuditClassification,
   AuditContentCommitment,
+  AuditLimits,
   AuditOutcome,
   AuditPhase,
   AuditPolicy,
