@@ -52,7 +52,7 @@ kafka-down: ## Stop the broker started by kafka-up and delete its data
 
 bench: deps ## Run the benchmarks
 	@$(call require,bench/run.ts)
-	$(NODE_TS) bench/run.ts
+	ONLY=$(ONLY) $(NODE_TS) bench/run.ts
 
 test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, compose file check
 	@step() { printf '\n==> %s\n' "$$*"; }
@@ -63,6 +63,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	echo "$$opa"
 	step "Kafka broker jars"
 	scripts/kafka.sh fetch
+	step "typecheck tests and benchmarks"
+	npx --no-install tsc -p tsconfig.test.json || failed+=(typecheck-tests)
 	step "policy-test"
 	$(MAKE) policy-test || failed+=(policy-test)
 	step "bundles-check"
