@@ -63,6 +63,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	echo "$$opa"
 	step "Kafka broker jars"
 	scripts/kafka.sh fetch
+	step "redis-server (installed with apt-get on first use)"
+	scripts/redis.sh ensure || failed+=(redis-server)
 	step "typecheck tests and benchmarks"
 	npx --no-install tsc -p tsconfig.test.json || failed+=(typecheck-tests)
 	step "policy-test"

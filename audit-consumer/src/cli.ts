@@ -1,98 +1,52 @@
-// The palisade-audit command: `verify <dir> [--vkey KEY]` and `consume --config FILE`; parses, calls the library, prints.
-import { parseArgs } from 'node:util';
-import { Kafka } from 'kafkajs';
-import { pino } from 'pino';
+// The palisade-audit command: parses the command name, runs it, and turns errors into messages and exit codes.
 import { isAuditError } from './errors.js';
-import { loadConsumerConfig } from './consumer-config.js';
-import { kafkaLevel, kafkaLogCreator } from './kafka-log.js';
-import { startConsumer } from './kafka-consumer.js';
-import { loadOrCreateNoteKey } from './note-key-file.js';
-import { verifyLedger } from './verify-ledger.js';
+import { contentCommand, eraseCommand } from './commands/subjects.js';
+import { pruneCommand } from './commands/prune.js';
+import { receiptCommand, verifyReceiptCommand } from './commands/receipts.js';
+import { consumeCommand, serveCommand } from './commands/serve.js';
+import { UsageError } from './commands/usage.js';
+import { verifyCommand } from './commands/verify.js';
 
 const USAGE = `Usage:
-  palisade-audit verify <dir> [--vkey KEY]   verify a log folder, or a ledger folder of logs
-  palisade-audit consume --config FILE       consume audit records from Kafka into the ledger
+  palisade-audit verify <dir> [--vkey KEY] [--previous CHECKPOINT]... [--state FILE]
+                                   verify a log folder, or a ledger folder of logs
+  palisade-audit consume --config FILE
+                                   consume audit records from Kafka into the ledger (and serve it)
+  palisade-audit serve <dir> --port PORT [--host HOST] [--vkey KEY]
+                                   serve a ledger folder: tlog-tiles, proofs, receipts
+  palisade-audit receipt --ledger DIR --decision-id ID [--phase decision|outcome] [--out FILE]
+                                   write a decision's C2SP tlog-proof receipt
+  palisade-audit verify-receipt RECEIPT --vkey KEY [--record FILE] [--origin ORIGIN]
+                                   check a receipt offline with the log's verifier key
+  palisade-audit erase --subject SUB --iss ISS --keys DIR
+                                   destroy a subject's key: its kept content becomes unreadable
+  palisade-audit content --ledger DIR --decision-id ID --store DIR --keys DIR --master-key FILE
+                                   open the content a policy kept for a decision
+  palisade-audit prune <dir> --before TIME
+                                   remove entry bundles whose records are all older than TIME
 `;
 
-class UsageError extends Error {}
-
-/** Turns parseArgs's errors (unknown option, missing value) into usage errors. */
-function asUsage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-async function verify(args: string[]): Promise<number> {
-  const { values, positionals } = asUsage(() =>
-    parseArgs({ args, options: { vkey: { type: 'string' } }, allowPositionals: true, strict: true }),
-  );
-  if (positionals.length !== 1) throw new UsageError('verify takes exactly one folder.');
-  const report = await verifyLedger(positionals[0]!, values.vkey === undefined ? {} : { vkey: values.vkey });
-  for (const p of report.problems) process.stderr.write(`FAIL ${p.log}: ${p.message}\n`);
-  for (const l of report.logs) {
-    if (l.ok) process.stdout.write(`OK ${l.name} size=${l.size} root=${l.root ?? ''}\n`);
-    else process.stderr.write(`FAIL ${l.name}: ${l.problems[0]?.message ?? 'too many problems'}\n`);
-  }
-  return report.ok ? 0 : 1;
-}
-
-async function consume(args: string[]): Promise<number> {
-  const { values, positionals } = asUsage(() =>
-    parseArgs({ args, options: { config: { type: 'string' } }, allowPositionals: true, strict: true }),
-  );
-  if (positionals.length > 0 || values.config === undefined) throw new UsageError('consume needs --config FILE.');
-  const config = await loadConsumerConfig(values.config);
-  const logger = pino({ level: config.log.level });
-  const signer = await loadOrCreateNoteKey(config.ledger.signingKeyFile, config.ledger.originPrefix);
-  const kafka = new Kafka({
-    brokers: config.kafka.brokers,
-    clientId: config.kafka.clientId ?? 'palisade-audit',
-    logLevel: kafkaLevel(config.log.level),
-    logCreator: kafkaLogCreator(logger),
-  });
-  const handle = await startConsumer({
-    kafka,
-    topic: config.kafka.topic,
-    groupId: config.kafka.groupId,
-    ledgerDir: config.ledger.dir,
-    originPrefix: config.ledger.originPrefix,
-    signer,
-    logger,
-  });
-  await new Promise<void>((done) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'stopping');
-      handle.close().then(done, (err: unknown) => {
-        logger.error({ err }, 'stopping failed');
-        done();
-      });
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-  logger.flush();
-  return 0;
-}
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  verify: verifyCommand,
+  consume: consumeCommand,
+  serve: serveCommand,
+  receipt: receiptCommand,
+  'verify-receipt': verifyReceiptCommand,
+  erase: eraseCommand,
+  content: contentCommand,
+  prune: pruneCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'verify':
-        return await verify(rest);
-      case 'consume':
-        return await consume(rest);
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return 0;
-      default:
-        throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
+    if (command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(USAGE);
+      return 0;
     }
+    const run = command === undefined ? undefined : COMMANDS[command];
+    if (!run) throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
+    return await run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n${USAGE}`);

@@ -1,4 +1,4 @@
-// The `palisade-audit consume` configuration file: its schema, and loading it with every problem reported by path.
+// The `palisade-audit consume` configuration file: its schema (snake_case, like the gateway's), and loading it with every problem reported by path.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -7,15 +7,36 @@ import { AuditError } from './errors.js';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface ConsumerConfig {
-  kafka: { brokers: string[]; clientId?: string; topic: string; groupId: string };
+  kafka: {
+    brokers: string[];
+    client_id: string;
+    topic: string;
+    group_id: string;
+    /** How long the group waits for a silent member (e.g. a killed consumer) before giving its partitions to others. */
+    session_timeout_ms: number;
+    heartbeat_interval_ms: number;
+  };
   ledger: {
     /** Folder of per-partition logs; relative paths are taken from the config file's folder. */
     dir: string;
-    /** Partition logs are named `<originPrefix>/<partition>`; also the key name of a newly created key. */
-    originPrefix: string;
-    /** Go-format signer key file; created with mode 0600 if missing (development). */
-    signingKeyFile: string;
+    /** Partition logs are named `<origin_prefix>/<partition>`; also the key name of a newly created key. */
+    origin_prefix: string;
+    /** Go-format signer key file. */
+    signing_key_file: string;
+    /** Create the key (mode 0600) when the file is missing; for development. */
+    create_signing_key: boolean;
+    /** A checkpoint is signed at the latest this long after a record is appended. */
+    checkpoint_interval_ms: number;
+    /** ...and as soon as this many records are not yet covered by one. */
+    checkpoint_every: number;
+    /** Record ids remembered per partition to drop redelivered records (see docs/ledger.md). */
+    dedupe_window: number;
+    /** Entry bundles whose records are all older than this many days are removed; absent: kept forever. */
+    retention_days?: number;
+    retention_check_ms: number;
   };
+  /** Serves the ledger (tlog-tiles, proofs, receipts) when present. */
+  http?: { host: string; port: number };
   log: { level: LogLevel };
 }
 
@@ -30,23 +51,40 @@ export const consumerConfigSchema = {
     kafka: {
       type: 'object',
       additionalProperties: false,
-      required: ['brokers', 'topic', 'groupId'],
+      required: ['brokers', 'topic', 'group_id'],
       properties: {
         brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' } },
-        clientId: nonEmpty,
+        client_id: { ...nonEmpty, default: 'palisade-audit' },
         topic: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,200}$' },
-        groupId: nonEmpty,
+        group_id: nonEmpty,
+        session_timeout_ms: { type: 'integer', minimum: 1000, default: 30000 },
+        heartbeat_interval_ms: { type: 'integer', minimum: 100, default: 3000 },
       },
     },
     ledger: {
       type: 'object',
       additionalProperties: false,
-      required: ['dir', 'originPrefix', 'signingKeyFile'],
+      required: ['dir', 'origin_prefix', 'signing_key_file'],
       properties: {
         dir: nonEmpty,
         // Origins and key names must not hold spaces or '+' (C2SP signed-note).
-        originPrefix: { type: 'string', pattern: '^[^\\s+]+$' },
-        signingKeyFile: nonEmpty,
+        origin_prefix: { type: 'string', pattern: '^[^\\s+]+$' },
+        signing_key_file: nonEmpty,
+        create_signing_key: { type: 'boolean', default: false },
+        checkpoint_interval_ms: { type: 'integer', minimum: 10, default: 1000 },
+        checkpoint_every: { type: 'integer', minimum: 1, default: 4096 },
+        dedupe_window: { type: 'integer', minimum: 1000, default: 100000 },
+        retention_days: { type: 'number', exclusiveMinimum: 0 },
+        retention_check_ms: { type: 'integer', minimum: 1000, default: 3600000 },
+      },
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port'],
+      properties: {
+        host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
     log: {
@@ -76,8 +114,12 @@ export function parseConsumerConfig(value: unknown, baseDir: string): ConsumerCo
     throw new AuditError('AUD_ERR_CONFIG_INVALID', { detail: problems.join('; '), data: { problems } });
   }
   const config = copy;
+  if (config.kafka.heartbeat_interval_ms >= config.kafka.session_timeout_ms) {
+    const problems = ['/kafka/heartbeat_interval_ms: must be smaller than session_timeout_ms'];
+    throw new AuditError('AUD_ERR_CONFIG_INVALID', { detail: problems.join('; '), data: { problems } });
+  }
   config.ledger.dir = resolve(baseDir, config.ledger.dir);
-  config.ledger.signingKeyFile = resolve(baseDir, config.ledger.signingKeyFile);
+  config.ledger.signing_key_file = resolve(baseDir, config.ledger.signing_key_file);
   return config;
 }
 

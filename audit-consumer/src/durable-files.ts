@@ -82,6 +82,11 @@ export class DurableFiles {
     await this.#syncDirs(dirsToSync);
   }
 
+  /** Makes a folder's entries (files created or renamed in it) durable; `path` is relative, '' for the store's own folder. */
+  async syncDir(path: string): Promise<void> {
+    await this.#syncDirs(new Set([path === '' ? this.dir : this.abs(path)]));
+  }
+
   /** Removes a file or folder if present; used for superseded partial tiles. */
   async remove(path: string): Promise<void> {
     await rm(this.abs(path), { recursive: true, force: true });

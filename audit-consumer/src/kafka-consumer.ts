@@ -4,8 +4,10 @@ import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Ka
 import type { Logger } from 'pino';
 import { MAX_ENTRY_SIZE, type NoteSigner } from '@palisade/audit-core';
 import { AuditError } from './errors.js';
+import { DecisionIndex, liveLedgerLog, type LedgerLog } from './ledger-log.js';
 import { RecentIds } from './recent-ids.js';
 import { createRecordValidator } from './record-validator.js';
+import { pruneLog } from './retention.js';
 import { openTileLog, type TileLog, type TileLogStatus } from './tile-log.js';
 
 export interface ConsumerOptions {
@@ -23,13 +25,26 @@ export interface ConsumerOptions {
   dedupeWindow?: number;
   /** fsync ledger files (default true). */
   fsync?: boolean;
+  /** Sign a checkpoint once this many appended records are not covered by one (default 4096). */
+  checkpointEvery?: number;
+  /** ...and at the latest this long after an append (default 1000 ms). */
+  checkpointIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Remove entry bundles older than this (ms), checked every retentionCheckMs; absent: keep everything. */
+  retentionMs?: number;
+  retentionCheckMs?: number;
+  clock?: () => number;
 }
 
 export interface ConsumerCounters {
   appended: number;
   duplicates: number;
   deadLettered: number;
+  /** Records refused because their canonical form exceeds 65,535 bytes (also dead-lettered). */
+  oversized: number;
   batches: number;
+  checkpoints: number;
 }
 
 export interface ConsumerStatus {
@@ -45,28 +60,34 @@ export interface ConsumerStatus {
 export interface ConsumerHandle {
   close(): Promise<void>;
   status(): ConsumerStatus;
+  /** The partition logs opened so far, for serving. */
+  logs(): LedgerLog[];
 }
 
 interface PartitionLedger {
   log: TileLog;
   seen: RecentIds;
+  decisions: DecisionIndex;
+  view: LedgerLog;
 }
 
 const HEADER_REASON = 'palisade-dead-letter-reason';
 
-/** Reads the record ids of the last `window` entries, so dedupe survives restarts. */
-async function rebuildSeen(log: TileLog, window: number): Promise<RecentIds> {
+/** Reads the last `window` entries to remember their record ids and decisions, so dedupe and receipts survive restarts. */
+async function rebuildRecent(log: TileLog, window: number): Promise<{ seen: RecentIds; decisions: DecisionIndex }> {
   const seen = new RecentIds(window);
-  for await (const { entry } of log.entries(Math.max(0, log.size() - window))) {
+  const decisions = new DecisionIndex(window);
+  const from = Math.max(log.prunedBelow(), log.size() - window);
+  for await (const { index, entry } of log.entries(from)) {
     try {
-      const value: unknown = JSON.parse(Buffer.from(entry).toString('utf8'));
-      const id = (value as { record_id?: unknown } | null)?.record_id;
-      if (typeof id === 'string') seen.add(id);
+      const value = JSON.parse(Buffer.from(entry).toString('utf8')) as { record_id?: unknown; decision_id?: unknown; phase?: unknown } | null;
+      if (typeof value?.record_id === 'string') seen.add(value.record_id);
+      if (typeof value?.decision_id === 'string' && (value.phase === 'decision' || value.phase === 'outcome')) decisions.addRecord(index, value.decision_id, value.phase);
     } catch {
       // Entries that are not records cannot collide with a record id; verify reports them.
     }
   }
-  return seen;
+  return { seen, decisions };
 }
 
 /** Joins the consumer group and starts consuming; resolves once the consumer is running. */
@@ -74,14 +95,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
   const { kafka, topic, groupId, ledgerDir, originPrefix, signer, logger } = options;
   const deadLetterTopic = `${topic}.dead-letter`;
   const window = options.dedupeWindow ?? 100_000;
+  const clock = options.clock ?? Date.now;
   const validate = createRecordValidator();
   const log = logger.child({ component: 'audit-consumer', topic, groupId });
-  const counters: ConsumerCounters = { appended: 0, duplicates: 0, deadLettered: 0, batches: 0 };
+  const counters: ConsumerCounters = { appended: 0, duplicates: 0, deadLettered: 0, oversized: 0, batches: 0, checkpoints: 0 };
   const ledgers = new Map<number, Promise<PartitionLedger>>();
   const opened = new Map<number, PartitionLedger>();
   let running = false;
   let closing: Promise<void> | undefined;
   let failure: string | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
 
   const ledgerFor = (partition: number): Promise<PartitionLedger> => {
     let ledger = ledgers.get(partition);
@@ -92,10 +115,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
           origin: `${originPrefix}/${partition}`,
           signer,
           fsync: options.fsync ?? true,
+          checkpointEvery: options.checkpointEvery ?? 4096,
+          checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+          onPublish: (p) => {
+            counters.checkpoints++;
+            log.debug({ partition, size: p.size }, 'checkpoint published');
+          },
         });
-        const seen = await rebuildSeen(tileLog, window);
+        const { seen, decisions } = await rebuildRecent(tileLog, window);
         log.info({ partition, size: tileLog.size(), remembered: seen.size }, 'partition log opened');
-        const ready = { log: tileLog, seen };
+        const ready: PartitionLedger = { log: tileLog, seen, decisions, view: liveLedgerLog(String(partition), tileLog, decisions) };
         opened.set(partition, ready);
         return ready;
       })();
@@ -123,7 +152,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
     allowAutoTopicCreation: true,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+  });
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -145,6 +179,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
         continue;
       }
       if (check.canonical.length > MAX_ENTRY_SIZE) {
+        counters.oversized++;
         dead.push(deadLetter(m, partition, `canonical record is ${check.canonical.length} bytes, more than ${MAX_ENTRY_SIZE}`));
         continue;
       }
@@ -175,19 +210,20 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
         if (!ledger.log.status().ok) {
           ledgers.delete(partition);
           opened.delete(partition);
-          await ledger.log.close();
+          await ledger.log.close().catch(() => undefined);
         }
         throw err;
       }
       const { firstIndex, size } = appended;
-      for (const id of freshIds) ledger.seen.add(id);
+      freshIds.forEach((id) => ledger.seen.add(id));
+      fresh.forEach((entry, k) => ledger.decisions.add(firstIndex + k, entry));
       counters.appended += fresh.length;
       log.debug({ partition, firstIndex, size }, 'records appended');
     }
 
     const last = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(last);
-    // The committed offset is the next one to read; it is only written after the ledger is durable.
+    // The committed offset is the next one to read; it is only written once the appends are durable.
     await consumer.commitOffsets([{ topic: batch.topic, partition, offset: (BigInt(last) + 1n).toString() }]);
     counters.batches++;
     await heartbeat();
@@ -215,13 +251,31 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
   running = true;
   log.info({ ledgerDir, deadLetterTopic }, 'audit consumer started');
 
+  if (options.retentionMs !== undefined) {
+    const retentionMs = options.retentionMs;
+    const prune = async (): Promise<void> => {
+      for (const [partition, l] of opened) {
+        try {
+          const result = await pruneLog(l.log.dir, clock() - retentionMs, { fsync: options.fsync ?? true });
+          if (result.removed > 0) log.info({ partition, prunedBelow: result.prunedBelow, removed: result.removed }, 'retention removed entry bundles');
+        } catch (err) {
+          log.error({ err, partition }, 'retention failed');
+        }
+      }
+    };
+    retentionTimer = setInterval(() => void prune(), options.retentionCheckMs ?? 3_600_000);
+    retentionTimer.unref();
+  }
+
   const close = (): Promise<void> => {
     closing ??= (async () => {
       running = false;
+      if (retentionTimer) clearInterval(retentionTimer);
       // Disconnecting the consumer waits for the batch in flight, so no append is cut short.
       await consumer.disconnect();
       await producer.disconnect();
       const settled = await Promise.allSettled(ledgers.values());
+      // Closing publishes a checkpoint over everything appended, so a clean stop leaves nothing to replay.
       for (const r of settled) if (r.status === 'fulfilled') await r.value.log.close();
       log.info(counters, 'audit consumer stopped');
     })();
@@ -235,5 +289,5 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
     return { ok: running && !failure && Object.values(logs).every((l) => l.ok), running, topic, deadLetterTopic, counters: { ...counters }, logs, ...(error ? { error } : {}) };
   };
 
-  return { close, status };
+  return { close, status, logs: () => [...opened.entries()].sort(([a], [b]) => a - b).map(([, l]) => l.view) };
 }

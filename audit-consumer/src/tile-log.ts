@@ -1,4 +1,5 @@
-// A file-backed append-only Merkle log in the C2SP tlog-tiles layout with a signed checkpoint after every append.
+// A file-backed append-only Merkle log in the C2SP tlog-tiles layout: appends are made durable in a
+// journal with one fsync, and tiles, entry bundles and a signed checkpoint are published in bulk.
 import { resolve } from 'node:path';
 import {
   MAX_ENTRY_SIZE,
@@ -6,15 +7,17 @@ import {
   TileFrontier,
   TileSubtrees,
   bytesEqual,
+  consistencyProofIndexes,
   decodeEntryBundle,
   decodeTile,
   encodeEntryBundle,
   encodeTile,
   entriesPath,
   formatCheckpoint,
+  formatTlogProof,
+  inclusionProofIndexes,
   isAuditCoreError,
   leafHash,
-  levelHashCount,
   locateStoredHash,
   openCheckpoint,
   proveConsistency,
@@ -23,11 +26,14 @@ import {
   tileCounts,
   tileLevelCount,
   tilePath,
+  type HashReader,
   type NoteSigner,
 } from '@palisade/audit-core';
 import { DurableFiles, type FileWrite } from './durable-files.js';
 import { AuditError } from './errors.js';
+import { JOURNAL_FILE, LogJournal, type JournalEntry } from './journal.js';
 import { LruCache } from './lru-cache.js';
+import { PRUNED_FILE, readPrunedBelow } from './pruned-marker.js';
 
 export const CHECKPOINT_FILE = 'checkpoint';
 export const VKEY_FILE = 'log.vkey';
@@ -37,10 +43,19 @@ export interface TileLogOptions {
   /** The log's identity, first line of every checkpoint (e.g. "audit.example.com/ledger/0"). */
   origin: string;
   signer: NoteSigner;
-  /** fsync files and folders before each checkpoint (default true); turn off only for throwaway logs. */
+  /** fsync files and folders (default true); turn off only for throwaway logs. */
   fsync?: boolean;
-  /** Full tiles kept in memory for proofs, with their inner subtree hashes (default 256, about 4 MiB). */
-  tileCacheSize?: number;
+  /**
+   * Publish tiles and a signed checkpoint once this many appended entries are not yet covered by
+   * one (default 1: every append is published before it resolves, and no journal is written).
+   */
+  checkpointEvery?: number;
+  /** Publish at the latest this long after an unpublished append (default: only by count, on close or on request). */
+  checkpointIntervalMs?: number;
+  /** Memory for cached full tiles and their inner hashes, in bytes (default 32 MiB). */
+  tileCacheBytes?: number;
+  /** Called after each published checkpoint; must not throw. */
+  onPublish?: (published: PublishedCheckpoint) => void;
 }
 
 export interface AppendResult {
@@ -50,11 +65,21 @@ export interface AppendResult {
   size: number;
 }
 
+export interface PublishedCheckpoint {
+  size: number;
+  root: Uint8Array;
+  /** The signed checkpoint note as served. */
+  note: string;
+}
+
 export interface TileLogStatus {
   ok: boolean;
   origin: string;
   dir: string;
+  /** Entries durably appended. */
   size: number;
+  /** Entries covered by the latest signed checkpoint. */
+  published: number;
   closed: boolean;
   /** Why the log refuses appends, if it does. */
   error?: string;
@@ -63,23 +88,45 @@ export interface TileLogStatus {
 export interface TileLog {
   readonly origin: string;
   readonly dir: string;
-  /** Appends entries in order; resolves once they and a checkpoint covering them are durable. */
+  /** Appends entries in order; resolves once they are durable (journalled, or published with a checkpoint). */
   append(entries: readonly Uint8Array[]): Promise<AppendResult>;
+  /** Entries durably appended, published or not. */
   size(): number;
+  /** Root hash over size() entries. */
   root(): Uint8Array;
+  /** The latest signed checkpoint. */
+  published(): PublishedCheckpoint;
   /** The latest signed checkpoint note. */
   checkpoint(): string;
+  /** Publishes tiles and a checkpoint for every appended entry now; resolves to the checkpoint note. */
+  publishCheckpoint(): Promise<string>;
   readEntry(index: number): Promise<Uint8Array>;
   /** Entries [from, to) in order, read bundle by bundle. */
   entries(from?: number, to?: number): AsyncGenerator<{ index: number; entry: Uint8Array }>;
+  /** Audit path of `index` in the tree of `size` entries (default: the published checkpoint's size). */
   proveInclusion(index: number, size?: number): Promise<Uint8Array[]>;
   proveConsistency(oldSize: number, newSize?: number): Promise<Uint8Array[]>;
+  /** A C2SP tlog-proof for entry `index` against the published checkpoint, carrying the entry as its extra data. */
+  receipt(index: number): Promise<string>;
+  /** Entries below this index had their bundles removed by retention (their hashes stay in the tiles). */
+  prunedBelow(): number;
   close(): Promise<void>;
   status(): TileLogStatus;
 }
 
-function tileKey(level: number, index: number): string {
-  return `${level}/${index}`;
+interface TreeState {
+  frontier: TileFrontier;
+  /** Entries of the trailing partial bundle. */
+  partialEntries: Uint8Array[];
+  /** Full tiles completed since the last publication, by tileKey. */
+  newTiles: Map<number, Uint8Array>;
+  /** Full bundles completed since the last publication, by bundle index. */
+  newBundles: Map<number, Uint8Array[]>;
+}
+
+/** One number per tile: tile levels are below 8 and indexes below 2^50. */
+function tileKey(level: number, index: number): number {
+  return index * 8 + level;
 }
 
 function decodeText(bytes: Uint8Array): string {
@@ -91,54 +138,137 @@ class FileTileLog implements TileLog {
   readonly dir: string;
   readonly #files: DurableFiles;
   readonly #signer: NoteSigner;
-  #frontier: TileFrontier;
-  /** Entries of the trailing partial bundle, rewritten whole on each append as the spec's .p/W file. */
-  #partialEntries: Uint8Array[];
+  readonly #journal: LogJournal;
+  readonly #every: number;
+  readonly #intervalMs: number | undefined;
+  readonly #onPublish: ((p: PublishedCheckpoint) => void) | undefined;
+  #state: TreeState;
   #root: Uint8Array;
-  #checkpoint: string;
-  readonly #tiles: LruCache<string, TileSubtrees>;
-  /** Subtrees of the current right-edge partial tiles, by level; dropped whenever the frontier changes. */
+  #published: PublishedCheckpoint;
+  /** Partial tile and bundle files the published checkpoint relies on, so unchanged ones are not rewritten. */
+  #publishedPartials: Set<string>;
+  readonly #tiles: LruCache<number, TileSubtrees>;
+  /** Subtrees of the current right-edge partial tiles, by level; dropped whenever the tree grows. */
   #edge = new Map<number, TileSubtrees>();
-  readonly #bundles = new LruCache<number, Uint8Array[]>(4);
+  readonly #bundles = new LruCache<number, Uint8Array[]>(8);
+  #prunedBelow: number;
+  #timer: NodeJS.Timeout | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
   #failure: AuditError | undefined;
 
-  constructor(init: {
+  private constructor(init: {
     files: DurableFiles;
-    origin: string;
-    signer: NoteSigner;
-    frontier: TileFrontier;
-    partialEntries: Uint8Array[];
-    checkpoint: string;
-    tileCacheSize: number;
+    options: TileLogOptions;
+    journal: LogJournal;
+    state: TreeState;
+    published: PublishedCheckpoint;
+    publishedPartials: Set<string>;
+    prunedBelow: number;
   }) {
+    const { options } = init;
     this.#files = init.files;
     this.dir = init.files.dir;
-    this.origin = init.origin;
-    this.#signer = init.signer;
-    this.#frontier = init.frontier;
-    this.#partialEntries = init.partialEntries;
-    this.#root = init.frontier.root();
-    this.#checkpoint = init.checkpoint;
-    this.#tiles = new LruCache(init.tileCacheSize);
+    this.origin = options.origin;
+    this.#signer = options.signer;
+    this.#journal = init.journal;
+    this.#every = Math.max(1, Math.floor(options.checkpointEvery ?? 1));
+    this.#intervalMs = options.checkpointIntervalMs;
+    this.#onPublish = options.onPublish;
+    this.#state = init.state;
+    this.#root = init.state.frontier.root();
+    this.#published = init.published;
+    this.#publishedPartials = init.publishedPartials;
+    this.#prunedBelow = init.prunedBelow;
+    this.#tiles = new LruCache(options.tileCacheBytes ?? 32 * 1024 * 1024, (t) => t.bytes);
+  }
+
+  /**
+   * Opens (creating if empty) the log in `options.dir`. An existing log must carry a checkpoint
+   * signed by the signer for the origin, and its partial tiles and bundle must reproduce that
+   * checkpoint's root; entries journalled after it are then replayed and published.
+   */
+  static async open(options: TileLogOptions): Promise<FileTileLog> {
+    const files = new DurableFiles(resolve(options.dir), options.fsync ?? true);
+    const { origin, signer } = options;
+
+    const vkeyBytes = await files.read(VKEY_FILE);
+    if (vkeyBytes && decodeText(vkeyBytes).trim() !== signer.vkey) {
+      throw new AuditError('AUD_ERR_KEY_MISMATCH', { detail: `${VKEY_FILE} in ${files.dir} names another key.` });
+    }
+    const checkpointBytes = await files.read(CHECKPOINT_FILE);
+    let published: PublishedCheckpoint;
+    let state: TreeState;
+    const publishedPartials = new Set<string>();
+
+    if (!checkpointBytes) {
+      if (await files.exists('tile')) {
+        throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${files.dir} holds tiles but no checkpoint.` });
+      }
+      const frontier = TileFrontier.empty();
+      const note = signNote(formatCheckpoint({ origin, size: 0, rootHash: frontier.root() }), signer);
+      if (!vkeyBytes) await files.replace(VKEY_FILE, `${signer.vkey}\n`);
+      await files.replace(CHECKPOINT_FILE, note);
+      published = { size: 0, root: frontier.root(), note };
+      state = { frontier, partialEntries: [], newTiles: new Map(), newBundles: new Map() };
+    } else {
+      const loaded = await loadPublished(files, origin, signer, decodeText(checkpointBytes), publishedPartials);
+      published = loaded.published;
+      state = { frontier: loaded.frontier, partialEntries: loaded.partialEntries, newTiles: new Map(), newBundles: new Map() };
+      if (!vkeyBytes) await files.replace(VKEY_FILE, `${signer.vkey}\n`);
+    }
+
+    const { journal, entries } = await LogJournal.open(files.abs(JOURNAL_FILE), options.fsync ?? true);
+    await files.syncDir('');
+    const log = new FileTileLog({
+      files,
+      options,
+      journal,
+      state,
+      published,
+      publishedPartials,
+      prunedBelow: await readPrunedBelow(files),
+    });
+    try {
+      await log.#recover(entries);
+    } catch (err) {
+      await journal.close();
+      throw err;
+    }
+    return log;
   }
 
   size(): number {
-    return this.#frontier.size;
+    return this.#state.frontier.size;
   }
 
   root(): Uint8Array {
     return this.#root;
   }
 
+  published(): PublishedCheckpoint {
+    return this.#published;
+  }
+
   checkpoint(): string {
-    return this.#checkpoint;
+    return this.#published.note;
+  }
+
+  prunedBelow(): number {
+    return this.#prunedBelow;
   }
 
   status(): TileLogStatus {
     const error = this.#closed ? 'closed' : this.#failure?.message;
-    return { ok: error === undefined, origin: this.origin, dir: this.dir, size: this.size(), closed: this.#closed, ...(error ? { error } : {}) };
+    return {
+      ok: error === undefined,
+      origin: this.origin,
+      dir: this.dir,
+      size: this.size(),
+      published: this.#published.size,
+      closed: this.#closed,
+      ...(error ? { error } : {}),
+    };
   }
 
   append(entries: readonly Uint8Array[]): Promise<AppendResult> {
@@ -154,71 +284,137 @@ class FileTileLog implements TileLog {
     return this.#serial(() => this.#append(copies));
   }
 
+  publishCheckpoint(): Promise<string> {
+    return this.#serial(async () => {
+      this.#checkWritable();
+      if (this.size() > this.#published.size) await this.#publish(this.#state);
+      return this.#published.note;
+    });
+  }
+
   async #append(entries: Uint8Array[]): Promise<AppendResult> {
     this.#checkWritable();
     const oldSize = this.size();
     if (entries.length === 0) return { firstIndex: oldSize, size: oldSize };
+    const next = this.#grow(entries);
+    if (next.frontier.size - this.#published.size >= this.#every) {
+      // Publishing makes the entries durable by itself, so the journal is skipped.
+      await this.#publish(next);
+    } else {
+      try {
+        await this.#journal.append(oldSize, entries);
+      } catch (err) {
+        throw this.#fail(err);
+      }
+      this.#adopt(next);
+      this.#armTimer();
+    }
+    return { firstIndex: oldSize, size: next.frontier.size };
+  }
 
-    const frontier = this.#frontier.clone();
-    const writes: FileWrite[] = [];
-    const completed: { level: number; index: number; hashes: Uint8Array[] }[] = [];
-    const completedBundles: number[] = [];
-    let bundle = [...this.#partialEntries];
-    let bundleIndex = Math.floor(oldSize / TILE_WIDTH);
+  /** The tree state after `entries`, computed aside so a failed write leaves the log as it was. */
+  #grow(entries: readonly Uint8Array[]): TreeState {
+    const frontier = this.#state.frontier.clone();
+    const newTiles = new Map(this.#state.newTiles);
+    const newBundles = new Map(this.#state.newBundles);
+    let bundle = [...this.#state.partialEntries];
     for (const entry of entries) {
-      frontier.push(leafHash(entry), (t) => {
-        const hashes = [...t.hashes];
-        completed.push({ level: t.level, index: t.index, hashes });
-        writes.push({ path: tilePath(t.level, t.index), data: encodeTile(hashes) });
-      });
+      frontier.push(leafHash(entry), (t) => newTiles.set(tileKey(t.level, t.index), encodeTile(t.hashes)));
       bundle.push(entry);
       if (bundle.length === TILE_WIDTH) {
-        writes.push({ path: entriesPath(bundleIndex), data: encodeEntryBundle(bundle) });
-        completedBundles.push(bundleIndex);
-        bundleIndex++;
+        newBundles.set(Math.floor((frontier.size - 1) / TILE_WIDTH), bundle);
         bundle = [];
       }
     }
-    if (bundle.length > 0) writes.push({ path: entriesPath(bundleIndex, bundle.length), data: encodeEntryBundle(bundle) });
+    return { frontier, partialEntries: bundle, newTiles, newBundles };
+  }
+
+  #adopt(next: TreeState): void {
+    this.#state = next;
+    this.#root = next.frontier.root();
+    this.#edge = new Map();
+  }
+
+  /** Writes everything `next` adds durably, then signs and replaces the checkpoint, then empties the journal. */
+  async #publish(next: TreeState): Promise<void> {
+    const { frontier } = next;
+    const writes: FileWrite[] = [];
+    for (const [key, data] of next.newTiles) writes.push({ path: tilePath(key % 8, Math.floor(key / 8)), data });
+    for (const [b, entries] of next.newBundles) writes.push({ path: entriesPath(b), data: encodeEntryBundle(entries) });
+    const partials = new Set<string>();
     for (const p of frontier.partials()) {
-      if (levelHashCount(frontier.size, p.level) !== levelHashCount(oldSize, p.level)) {
-        writes.push({ path: tilePath(p.level, p.index, p.hashes.length), data: encodeTile(p.hashes) });
-      }
+      const path = tilePath(p.level, p.index, p.hashes.length);
+      partials.add(path);
+      if (!this.#publishedPartials.has(path)) writes.push({ path, data: encodeTile(p.hashes) });
+    }
+    if (next.partialEntries.length > 0) {
+      const path = entriesPath(Math.floor(frontier.size / TILE_WIDTH), next.partialEntries.length);
+      partials.add(path);
+      if (!this.#publishedPartials.has(path)) writes.push({ path, data: encodeEntryBundle(next.partialEntries) });
     }
     const root = frontier.root();
     const note = signNote(formatCheckpoint({ origin: this.origin, size: frontier.size, rootHash: root }), this.#signer);
-
     try {
       // Tiles and bundles first, durably; only then the checkpoint that makes them part of the log.
       await this.#files.writeAll(writes);
       await this.#files.replace(CHECKPOINT_FILE, note);
     } catch (err) {
-      // After a failed write or fsync the disk state is unknown; refuse to go on until reopened.
-      this.#failure = err instanceof AuditError ? err : new AuditError('AUD_ERR_IO', { cause: err });
-      throw this.#failure;
+      throw this.#fail(err);
     }
-
-    this.#frontier = frontier;
-    this.#partialEntries = bundle;
-    this.#root = root;
-    this.#checkpoint = note;
-    this.#edge = new Map();
-    for (const t of completed) this.#tiles.set(tileKey(t.level, t.index), new TileSubtrees(t.hashes));
-    await this.#collectGarbage(completed, completedBundles);
-    return { firstIndex: oldSize, size: frontier.size };
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const completedTiles = [...next.newTiles.keys()];
+    const completedBundles = [...next.newBundles.keys()];
+    this.#adopt({ frontier, partialEntries: next.partialEntries, newTiles: new Map(), newBundles: new Map() });
+    this.#published = { size: frontier.size, root, note };
+    this.#publishedPartials = partials;
+    try {
+      await this.#journal.reset();
+    } catch (err) {
+      // The checkpoint already covers the journal, so replaying it later is harmless; still refuse to go on.
+      throw this.#fail(err);
+    }
+    this.#onPublish?.(this.#published);
+    await this.#collectGarbage(completedTiles, completedBundles);
   }
 
   /** Partial tiles superseded by a full tile are no longer referenced by any future checkpoint. */
-  async #collectGarbage(tiles: readonly { level: number; index: number }[], bundles: readonly number[]): Promise<void> {
-    const stale = [...tiles.map((t) => `${tilePath(t.level, t.index)}.p`), ...bundles.map((b) => `${entriesPath(b)}.p`)];
+  async #collectGarbage(tiles: readonly number[], bundles: readonly number[]): Promise<void> {
+    const stale = [...tiles.map((k) => `${tilePath(k % 8, Math.floor(k / 8))}.p`), ...bundles.map((b) => `${entriesPath(b)}.p`)];
     await Promise.all(stale.map((p) => this.#files.remove(p).catch(() => undefined)));
+  }
+
+  /** Replays journalled entries the checkpoint does not cover yet, then publishes them. */
+  async #recover(journalled: readonly JournalEntry[]): Promise<void> {
+    let expected = this.size();
+    const replay: Uint8Array[] = [];
+    for (const { index, entry } of journalled) {
+      // Entries below are already covered by the checkpoint: publishing succeeded but emptying the journal did not.
+      if (index < expected) continue;
+      if (index !== expected) {
+        throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${JOURNAL_FILE} jumps from entry ${expected} to ${index}.` });
+      }
+      replay.push(entry);
+      expected++;
+    }
+    if (replay.length > 0) await this.#publish(this.#grow(replay));
+    else await this.#journal.reset();
+  }
+
+  #armTimer(): void {
+    if (this.#intervalMs === undefined || this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      // A failure is kept in #failure and shown by status(); the next append reports it.
+      this.publishCheckpoint().catch(() => undefined);
+    }, this.#intervalMs);
+    this.#timer.unref();
   }
 
   async readEntry(index: number): Promise<Uint8Array> {
     this.#checkOpen();
     this.#checkIndex(index, this.size());
-    const b = Math.floor(index / TILE_WIDTH);
-    const bundle = await this.#bundle(b);
+    const bundle = await this.#bundle(Math.floor(index / TILE_WIDTH));
     return bundle[index % TILE_WIDTH]!;
   }
 
@@ -235,12 +431,21 @@ class FileTileLog implements TileLog {
   }
 
   async #bundle(b: number): Promise<Uint8Array[]> {
-    if (b === Math.floor(this.size() / TILE_WIDTH)) return this.#partialEntries;
+    if (b === Math.floor(this.size() / TILE_WIDTH)) return this.#state.partialEntries;
+    const fresh = this.#state.newBundles.get(b);
+    if (fresh) return fresh;
     const cached = this.#bundles.get(b);
     if (cached) return cached;
     const path = entriesPath(b);
     const data = await this.#files.read(path);
-    if (!data) throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${path} is missing.` });
+    if (!data) {
+      // Retention may have run in another process since this log was opened.
+      this.#prunedBelow = await readPrunedBelow(this.#files);
+      if (b * TILE_WIDTH < this.#prunedBelow) {
+        throw new AuditError('AUD_ERR_ENTRY_PRUNED', { detail: `${path} was removed by retention.`, data: { bundle: b } });
+      }
+      throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${path} is missing.` });
+    }
     let entries: Uint8Array[];
     try {
       entries = decodeEntryBundle(data);
@@ -252,43 +457,65 @@ class FileTileLog implements TileLog {
     return entries;
   }
 
-  proveInclusion(index: number, size = this.size()): Promise<Uint8Array[]> {
+  async proveInclusion(index: number, size = this.#published.size): Promise<Uint8Array[]> {
     this.#checkOpen();
     this.#checkIndex(size - 1, this.size());
     this.#checkIndex(index, size);
-    return proveInclusion(index, size, this.#readHashes);
+    const read = await this.#reader(inclusionProofIndexes(index, size));
+    return proveInclusion(index, size, read);
   }
 
-  proveConsistency(oldSize: number, newSize = this.size()): Promise<Uint8Array[]> {
+  async proveConsistency(oldSize: number, newSize = this.#published.size): Promise<Uint8Array[]> {
     this.#checkOpen();
     if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 1 || oldSize > newSize || newSize > this.size()) {
       throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `No consistency proof from ${oldSize} to ${newSize} in a log of ${this.size()}.` });
     }
-    return proveConsistency(oldSize, newSize, this.#readHashes);
+    const read = await this.#reader(consistencyProofIndexes(oldSize, newSize));
+    return proveConsistency(oldSize, newSize, read);
   }
 
-  /** Serves stored hashes from tiles: the right edge from memory, full tiles from the cache or disk. */
-  readonly #readHashes = async (indexes: readonly number[]): Promise<Uint8Array[]> => {
-    const locations = indexes.map(locateStoredHash);
-    const tiles = new Map<string, TileSubtrees>();
-    for (const loc of locations) {
-      const key = tileKey(loc.tileLevel, loc.tileIndex);
-      if (!tiles.has(key)) tiles.set(key, await this.#tileSubtrees(loc.tileLevel, loc.tileIndex));
+  async receipt(index: number): Promise<string> {
+    this.#checkOpen();
+    const published = this.#published;
+    if (!Number.isSafeInteger(index) || index < 0 || index >= published.size) {
+      throw new AuditError(index >= published.size && index < this.size() ? 'AUD_ERR_NOT_PUBLISHED' : 'AUD_ERR_INDEX_RANGE', {
+        detail: `Entry ${index}; the published checkpoint covers ${published.size}.`,
+      });
     }
-    return locations.map((loc) => {
-      const tile = tiles.get(tileKey(loc.tileLevel, loc.tileIndex))!;
-      if (loc.start + loc.count > tile.width) {
-        throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `Hash ${loc.start + loc.count - 1} is not yet in tile ${tileKey(loc.tileLevel, loc.tileIndex)}.` });
-      }
-      return tile.subtreeHash(loc.start, loc.count);
-    });
-  };
+    const [entry, proof] = await Promise.all([this.readEntry(index), this.proveInclusion(index, published.size)]);
+    return formatTlogProof({ extra: entry, index, proof, checkpoint: published.note });
+  }
 
-  async #tileSubtrees(level: number, index: number): Promise<TileSubtrees> {
+  /**
+   * Loads every tile the given stored hashes come from (from memory when it can), then returns a
+   * synchronous reader over them, so a proof costs no I/O once its tiles are cached.
+   */
+  async #reader(indexes: readonly number[]): Promise<HashReader> {
+    const tiles = new Map<number, TileSubtrees>();
+    for (const i of indexes) {
+      const loc = locateStoredHash(i);
+      const key = tileKey(loc.tileLevel, loc.tileIndex);
+      if (!tiles.has(key)) tiles.set(key, this.#tileInMemory(loc.tileLevel, loc.tileIndex) ?? (await this.#loadTile(loc.tileLevel, loc.tileIndex)));
+    }
+    return (wanted) =>
+      wanted.map((i) => {
+        const loc = locateStoredHash(i);
+        const tile = tiles.get(tileKey(loc.tileLevel, loc.tileIndex))!;
+        if (loc.start + loc.count > tile.width) {
+          throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `Hash ${loc.start + loc.count - 1} is not yet in tile ${loc.tileLevel}/${loc.tileIndex}.` });
+        }
+        const h = tile.subtreeHash(loc.start, loc.count);
+        // Computing inner hashes grows a cached tile; keep the cache's memory budget honest.
+        if (tile.width === TILE_WIDTH) this.#tiles.touch(tileKey(loc.tileLevel, loc.tileIndex));
+        return h;
+      });
+  }
+
+  #tileInMemory(level: number, index: number): TileSubtrees | null {
     if (index === tileCounts(this.size(), level).full) {
       let edge = this.#edge.get(level);
       if (!edge) {
-        edge = new TileSubtrees(this.#frontier.partial(level));
+        edge = new TileSubtrees(this.#state.frontier.partial(level));
         this.#edge.set(level, edge);
       }
       return edge;
@@ -296,21 +523,38 @@ class FileTileLog implements TileLog {
     const key = tileKey(level, index);
     const cached = this.#tiles.get(key);
     if (cached) return cached;
+    const fresh = this.#state.newTiles.get(key);
+    if (!fresh) return null;
+    const tile = new TileSubtrees(fresh);
+    this.#tiles.set(key, tile);
+    return tile;
+  }
+
+  async #loadTile(level: number, index: number): Promise<TileSubtrees> {
     const path = tilePath(level, index);
     const data = await this.#files.read(path);
     if (!data || data.length !== TILE_WIDTH * 32) {
       throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${path} is ${data ? `${data.length} bytes long` : 'missing'}.` });
     }
-    const tile = new TileSubtrees(decodeTile(data));
-    this.#tiles.set(key, tile);
+    const tile = new TileSubtrees(data);
+    this.#tiles.set(tileKey(level, index), tile);
     return tile;
   }
 
   close(): Promise<void> {
     return this.#serial(async () => {
-      this.#closed = true;
-      this.#tiles.clear();
-      this.#bundles.clear();
+      if (this.#closed) return;
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      try {
+        // Entries only journalled are published now, so a cleanly stopped log needs no replay.
+        if (!this.#failure && this.size() > this.#published.size) await this.#publish(this.#state);
+      } finally {
+        this.#closed = true;
+        this.#tiles.clear();
+        this.#bundles.clear();
+        await this.#journal.close();
+      }
     });
   }
 
@@ -318,6 +562,12 @@ class FileTileLog implements TileLog {
     const run = this.#tail.then(fn);
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** After a failed write or fsync the disk state is unknown; refuse to go on until reopened. */
+  #fail(err: unknown): AuditError {
+    this.#failure = err instanceof AuditError ? err : new AuditError('AUD_ERR_IO', { cause: err });
+    return this.#failure;
   }
 
   #checkOpen(): void {
@@ -336,33 +586,14 @@ class FileTileLog implements TileLog {
   }
 }
 
-/**
- * Opens (creating if empty) the log in `dir`. An existing log must carry a checkpoint signed by
- * `signer` for `origin`, and its partial tiles and bundle must reproduce that checkpoint's root.
- */
-export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
-  const files = new DurableFiles(resolve(options.dir), options.fsync ?? true);
-  const { origin, signer } = options;
-  const tileCacheSize = options.tileCacheSize ?? 256;
-
-  const vkeyBytes = await files.read(VKEY_FILE);
-  if (vkeyBytes && decodeText(vkeyBytes).trim() !== signer.vkey) {
-    throw new AuditError('AUD_ERR_KEY_MISMATCH', { detail: `${VKEY_FILE} in ${files.dir} names another key.` });
-  }
-  const checkpointBytes = await files.read(CHECKPOINT_FILE);
-
-  if (!checkpointBytes) {
-    if (await files.exists('tile')) {
-      throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${files.dir} holds tiles but no checkpoint.` });
-    }
-    const frontier = TileFrontier.empty();
-    const note = signNote(formatCheckpoint({ origin, size: 0, rootHash: frontier.root() }), signer);
-    if (!vkeyBytes) await files.replace(VKEY_FILE, `${signer.vkey}\n`);
-    await files.replace(CHECKPOINT_FILE, note);
-    return new FileTileLog({ files, origin, signer, frontier, partialEntries: [], checkpoint: note, tileCacheSize });
-  }
-
-  const note = decodeText(checkpointBytes);
+/** Reads and checks the published state: signed checkpoint, partial tiles reproducing its root, and the partial bundle. */
+async function loadPublished(
+  files: DurableFiles,
+  origin: string,
+  signer: NoteSigner,
+  note: string,
+  partialPaths: Set<string>,
+): Promise<{ published: PublishedCheckpoint; frontier: TileFrontier; partialEntries: Uint8Array[] }> {
   let size: number;
   let rootHash: Uint8Array;
   try {
@@ -390,6 +621,7 @@ export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
       throw new AuditError('AUD_ERR_LOG_MISMATCH', { detail: `${path} is ${data ? `${data.length} bytes long` : 'missing'}.` });
     }
     partials.push(decodeTile(data));
+    partialPaths.add(path);
   }
   const frontier = TileFrontier.fromPartials(size, partials);
   if (!bytesEqual(frontier.root(), rootHash)) {
@@ -412,7 +644,15 @@ export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
     if (partialEntries.length !== bundleWidth || partialEntries.some((e, i) => !bytesEqual(leafHash(e), tile[i]!))) {
       throw new AuditError('AUD_ERR_LOG_MISMATCH', { detail: `${path} does not match ${tilePath(0, fullBundles, bundleWidth)}.` });
     }
+    partialPaths.add(path);
   }
-  if (!vkeyBytes) await files.replace(VKEY_FILE, `${signer.vkey}\n`);
-  return new FileTileLog({ files, origin, signer, frontier, partialEntries, checkpoint: note, tileCacheSize });
+  return { published: { size, root: rootHash, note }, frontier, partialEntries };
 }
+
+/** Opens (creating if empty) the log in `dir`; see FileTileLog.open. */
+export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
+  return FileTileLog.open(options);
+}
+
+/** Where a log keeps files that are not part of the served tlog-tiles layout. */
+export const LOCAL_FILES = [JOURNAL_FILE, PRUNED_FILE] as const;

@@ -8,20 +8,24 @@ import {
   canonicalJson,
   decodeEntryBundle,
   decodeTile,
-  entriesPath,
   isAuditCoreError,
   leafHash,
+  openCheckpoint,
   openNote,
   parseCheckpoint,
   parseVerifier,
   perfectSubtreeHash,
+  proveConsistency,
   tileCounts,
   tileLevelCount,
   tilePath,
   toBase64,
+  verifyConsistency,
   type NoteVerifier,
 } from '@palisade/audit-core';
 import { DurableFiles } from './durable-files.js';
+import { readPrunedBelow } from './pruned-marker.js';
+import { diskHashReader, readBundleAt } from './disk-tiles.js';
 import { createRecordValidator, type RecordValidator } from './record-validator.js';
 import { CHECKPOINT_FILE, VKEY_FILE } from './tile-log.js';
 
@@ -45,6 +49,12 @@ export interface LogVerifyResult {
   /** Root hash in base64 as the checkpoint states it. */
   root?: string;
   entriesChecked: number;
+  /** Entries whose bundles retention removed; their leaf hashes were taken from the tiles. */
+  pruned: number;
+  /** The size of the earlier checkpoint this one was proven consistent with, if any. */
+  consistentWith?: number;
+  /** The verified checkpoint note, for callers that remember it (see VerifyOptions.previous). */
+  checkpoint?: string;
   problems: LedgerProblem[];
   /** True when more problems were found than are listed. */
   truncated: boolean;
@@ -69,6 +79,11 @@ export interface VerifyOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Problems listed per log before the rest are only counted (default 100). */
   maxProblems?: number;
+  /**
+   * Signed checkpoints seen earlier (e.g. from a state file or --previous), matched to logs by
+   * origin: each log must still hold that tree as a prefix, or verification fails.
+   */
+  previous?: readonly string[];
 }
 
 /** Collects problems for one log, keeping discovery order and a cap. */
@@ -185,24 +200,6 @@ function checkpointText(note: string): string | null {
   return split < 0 ? null : note.slice(0, split + 1);
 }
 
-async function readBundle(files: DurableFiles, index: number, width: number): Promise<{ path: string; data: Uint8Array | null }> {
-  const path = entriesPath(index, width);
-  let data = await files.read(path);
-  if (!data && width < TILE_WIDTH) {
-    // A full bundle's first `width` entries are the partial bundle; use it if the partial was collected.
-    const full = await files.read(entriesPath(index));
-    if (full) {
-      try {
-        const entries = decodeEntryBundle(full).slice(0, width);
-        data = Buffer.concat(entries.flatMap((e) => [Buffer.from([e.length >> 8, e.length & 0xff]), e]));
-      } catch {
-        data = null;
-      }
-    }
-  }
-  return { path, data };
-}
-
 async function verifyLog(dir: string, name: string, options: VerifyOptions, validator: RecordValidator): Promise<LogVerifyResult> {
   const files = new DurableFiles(dir, false);
   const problems = new ProblemList(name, options.maxProblems ?? 100);
@@ -211,6 +208,7 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions, vali
     dir,
     size: 0,
     entriesChecked: 0,
+    pruned: 0,
     ...extra,
     ok: problems.list.length === 0 && !problems.truncated,
     problems: problems.list,
@@ -262,15 +260,26 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions, vali
   }
 
   const { size } = cp;
+  let prunedBelow = 0;
+  try {
+    prunedBelow = await readPrunedBelow(files);
+  } catch (err) {
+    problems.add(`${err instanceof Error ? err.message : String(err)}`, { file: 'pruned' });
+  }
   const level0 = new LevelChecker(0, { files, size, problems });
   let checked = 0;
+  let pruned = 0;
   const bundles = Math.ceil(size / TILE_WIDTH);
   for (let b = 0; b < bundles; b++) {
     const first = b * TILE_WIDTH;
     const width = Math.min(TILE_WIDTH, size - first);
-    const { path, data } = await readBundle(files, b, width);
+    const { path, data } = await readBundleAt(files, b, width);
     let entries: Uint8Array[] | null = null;
-    if (!data) {
+    if (!data && first + width <= prunedBelow && width === TILE_WIDTH) {
+      // Retention removed this bundle: the level-0 tile stands in for its leaf hashes, and the
+      // tiles above and the signed root still check those.
+      pruned += width;
+    } else if (!data) {
       problems.add(`${path}: missing`, { file: path, entry: first });
     } else {
       try {
@@ -304,15 +313,78 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions, vali
   }
 
   const partials = size === 0 ? [] : level0.partials().slice(0, tileLevelCount(size));
+  let rootOk = false;
   if (partials.some((p) => p === null)) {
     problems.add(`${CHECKPOINT_FILE}: the root cannot be recomputed because tiles are missing`, { file: CHECKPOINT_FILE });
   } else {
     const root = TileFrontier.fromPartials(size, partials as Uint8Array[][]).root();
     if (!bytesEqual(root, cp.rootHash)) {
       problems.add(`${CHECKPOINT_FILE}: root hash does not match the tiles (tiles give ${toBase64(root)})`, { file: CHECKPOINT_FILE });
+    } else {
+      rootOk = true;
     }
   }
-  return result({ origin: cp.origin, size, root: toBase64(cp.rootHash), entriesChecked: checked });
+  const consistentWith =
+    verifier && rootOk && problems.list.length === 0
+      ? await checkPrevious(files, cp.origin, size, cp.rootHash, verifier, options.previous ?? [], problems)
+      : undefined;
+  return result({
+    origin: cp.origin,
+    size,
+    root: toBase64(cp.rootHash),
+    entriesChecked: checked,
+    pruned,
+    ...(consistentWith !== undefined ? { consistentWith } : {}),
+    checkpoint: note,
+  });
+}
+
+/**
+ * Checks the log against checkpoints seen before: it must not have shrunk, and the earlier tree
+ * must be a prefix of this one (RFC 9162 consistency proof built from the tiles and verified).
+ * Returns the largest earlier size proven consistent.
+ */
+async function checkPrevious(
+  files: DurableFiles,
+  origin: string,
+  size: number,
+  root: Uint8Array,
+  verifier: NoteVerifier,
+  previous: readonly string[],
+  problems: ProblemList,
+): Promise<number | undefined> {
+  let best: number | undefined;
+  for (const note of previous) {
+    let prev;
+    try {
+      prev = openCheckpoint(note, [verifier]);
+    } catch {
+      // Notes for other logs (other origins or keys) are simply not about this one.
+      continue;
+    }
+    if (prev.origin !== origin) continue;
+    if (prev.size > size) {
+      problems.add(`${CHECKPOINT_FILE}: the log shrank: size ${size} is smaller than the checkpoint of size ${prev.size} seen before`, { file: CHECKPOINT_FILE });
+      continue;
+    }
+    let consistent: boolean;
+    if (prev.size === 0) {
+      consistent = true;
+    } else {
+      try {
+        const proof = await proveConsistency(prev.size, size, diskHashReader(files, size));
+        consistent = verifyConsistency(prev.size, size, prev.rootHash, root, proof);
+      } catch {
+        consistent = false;
+      }
+    }
+    if (!consistent) {
+      problems.add(`${CHECKPOINT_FILE}: not consistent with the checkpoint of size ${prev.size} seen before (history was rewritten)`, { file: CHECKPOINT_FILE });
+      continue;
+    }
+    best = Math.max(best ?? 0, prev.size);
+  }
+  return best;
 }
 
 async function isDir(path: string): Promise<boolean> {

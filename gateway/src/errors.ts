@@ -21,28 +21,51 @@ export const ERRORS = {
   GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', message: 'The request body must be application/json.' },
   GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'No such endpoint.' },
   GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'The model does not exist or you do not have access to it.' },
+  GW_ERR_FEATURE_UNSUPPORTED: { status: 400, type: 'invalid_request_error', message: "The request uses a feature the model's provider cannot receive." },
 
   // Identity
   GW_ERR_AUTH_MISSING: { status: 401, type: 'authentication_error', message: 'No credentials were sent. Send an API key or a bearer token in the Authorization header.' },
   GW_ERR_AUTH_INVALID: { status: 401, type: 'authentication_error', message: 'The credentials are not valid.' },
+  GW_ERR_AUTH_MALFORMED: { status: 401, type: 'authentication_error', message: 'The credentials are malformed.' },
+  GW_ERR_AUTH_EXPIRED: { status: 401, type: 'authentication_error', message: 'The credentials have expired.' },
+  GW_ERR_AUTH_REVOKED: { status: 401, type: 'authentication_error', message: 'The API key has been revoked.' },
+  GW_ERR_IDENTITY_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The identity provider could not be reached to check the credentials, so the request was not forwarded. Try again later.' },
 
   // Policy
   GW_ERR_POLICY_DENIED: { status: 403, type: 'permission_denied', message: 'The request was denied by policy.' },
+  GW_ERR_POLICY_ROUTE_INVALID: { status: 403, type: 'permission_denied', message: 'The policy routed the request to no model this gateway can use; it is denied.' },
   GW_ERR_POLICY_NOT_LOADED: { status: 503, type: 'server_error', message: 'No verified policy bundle is loaded; requests are refused.' },
   GW_ERR_POLICY_UNDEFINED: { status: 403, type: 'permission_denied', message: 'The policy gave no decision; the request is denied.' },
   GW_ERR_POLICY_EVAL: { status: 403, type: 'permission_denied', message: 'The policy could not be evaluated; the request is denied.' },
   GW_ERR_POLICY_OUTPUT_INVALID: { status: 403, type: 'permission_denied', message: 'The policy returned a decision of the wrong shape; the request is denied.' },
   GW_ERR_POLICY_ENTRYPOINT_MISSING: { status: 403, type: 'permission_denied', message: 'The policy bundle has no such entrypoint; the request is denied.' },
   GW_ERR_BUNDLE_INVALID: { status: 503, type: 'server_error', message: 'The policy bundle is not valid.' },
+  GW_ERR_POLICY_TIMEOUT: { status: 403, type: 'permission_denied', message: 'The policy did not reach a decision in time; the request is denied.' },
+  GW_ERR_POLICY_INPUT_TOO_LARGE: { status: 403, type: 'permission_denied', message: 'The request is too large for the policy to evaluate; it is denied.' },
+  GW_ERR_BUNDLE_UNSIGNED: { status: 503, type: 'server_error', message: 'The policy bundle is not signed.' },
+  GW_ERR_BUNDLE_SIGNATURE_INVALID: { status: 503, type: 'server_error', message: 'The policy bundle signature is not valid.' },
+  GW_ERR_BUNDLE_KEY_UNKNOWN: { status: 503, type: 'server_error', message: 'The policy bundle is signed with a key this gateway does not trust.' },
+  GW_ERR_BUNDLE_SCOPE_MISMATCH: { status: 503, type: 'server_error', message: 'The policy bundle is signed for another scope.' },
+  GW_ERR_BUNDLE_TAMPERED: { status: 503, type: 'server_error', message: 'The policy bundle does not match its signature.' },
+  GW_ERR_BUNDLE_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The policy bundle could not be fetched.' },
 
   // Audit
   GW_ERR_AUDIT_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The audit log cannot record this request, so it was not forwarded. Try again later.' },
+  GW_ERR_AUDIT_RECORD_TOO_LARGE: { status: 413, type: 'invalid_request_error', message: 'The audit record of this request would exceed the ledger entry limit of 65535 bytes, so it was not forwarded. Send fewer or smaller messages or parameters.' },
+
+  // Limits and budgets
+  GW_ERR_RATE_LIMITED: { status: 429, type: 'rate_limit_error', message: 'A rate limit was reached; the request was not forwarded.' },
+  GW_ERR_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', message: 'The spend budget is used up for this period; the request was not forwarded.' },
+  GW_ERR_BUDGET_UNPRICED: { status: 403, type: 'permission_denied', message: 'A spend budget applies to this request but the model has no price, so the request was not forwarded.' },
+  GW_ERR_LIMITS_UNAVAILABLE: { status: 503, type: 'server_error', message: 'Rate limits and budgets cannot be checked right now, so the request was not forwarded. Try again later.' },
 
   // Upstream
   GW_ERR_UPSTREAM_UNREACHABLE: { status: 502, type: 'server_error', message: 'The model provider could not be reached.' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, type: 'server_error', message: 'The model provider did not answer in time.' },
   GW_ERR_UPSTREAM_BAD_RESPONSE: { status: 502, type: 'server_error', message: 'The model provider sent an answer the gateway cannot read.' },
   GW_ERR_UPSTREAM_STATUS: { status: 502, type: 'server_error', message: 'The model provider answered with an error.' },
+  GW_ERR_UPSTREAM_RATE_LIMITED: { status: 429, type: 'rate_limit_error', message: 'The model provider is limiting requests; try again later.' },
+  GW_ERR_UPSTREAM_UNAVAILABLE: { status: 503, type: 'server_error', message: 'Every provider for this model is failing and is resting; try again later.' },
 
   // Gateway itself
   GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },

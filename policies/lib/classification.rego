@@ -18,6 +18,7 @@ secret_entities := {
 	"JWT",
 	"PASSWORD",
 	"PRIVATE_KEY",
+	"SECRET_API_KEY",
 	"SLACK_TOKEN",
 }
 

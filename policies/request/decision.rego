@@ -22,12 +22,18 @@ decision := {
 deny contains {"code": "pii_requires_pii_reader", "message": message} if {
 	found := lib.entities_found(input.classification, lib.restricted_pii_entities)
 	count(found) > 0
-	not lib.has_role(input.principal, lib.pii_reader_role)
+	not lib.has_role(principal, lib.pii_reader_role)
 	message := concat("", [
 		"The prompt contains ", concat(", ", sort(found)),
 		"; only principals with role ", lib.pii_reader_role, " may send it.",
 	])
 }
+
+# Inside `not`, a missing input.principal would make the rule above undefined and let the
+# prompt through; a principal that is absent has no roles instead.
+default principal := {}
+
+principal := input.principal
 
 deny contains {
 	"code": "prompt_injection",

@@ -90,6 +90,11 @@ test_missing_roles_means_no_role if {
 	codes(d) == ["pii_requires_pii_reader"]
 }
 
+test_missing_principal_means_no_role if {
+	d := request.decision with input as json.remove(with_entities(clean_input, ssn), ["principal"])
+	codes(d) == ["pii_requires_pii_reader"]
+}
+
 test_decision_defined_without_input if {
 	request.decision == {"allow": true, "reasons": []} with input as {}
 }

@@ -18,8 +18,10 @@ decision := {
 	"reasons": lib.sorted_reasons(deny),
 }
 
+# input.classification describes the prompt; input.response.classification the answer.
 deny contains {"code": "secret_in_response", "message": message} if {
-	found := lib.entities_found(input.classification, lib.secret_entities) | lib.labels_found(input.classification, lib.secret_label)
+	answer := input.response.classification
+	found := lib.entities_found(answer, lib.secret_entities) | lib.labels_found(answer, lib.secret_label)
 	count(found) > 0
 	message := concat("", ["The answer contains a secret (", concat(", ", sort(found)), ")."])
 }

@@ -79,15 +79,21 @@ describe('palisade-audit', () => {
 
   it('consume reports every configuration problem with its path and exits 2', async () => {
     const file = join(scratch.dir, 'bad-config.json');
-    await writeFile(file, JSON.stringify({ kafka: { brokers: 'localhost', topic: 'audit' }, ledger: { dir: 'x', originPrefix: 'has space' }, extra: 1 }));
+    await writeFile(
+      file,
+      JSON.stringify({ kafka: { brokers: 'localhost', topic: 'audit', groupId: 'g' }, ledger: { dir: 'x', origin_prefix: 'has space', checkpoint_every: 0 }, http: { port: 'x' }, extra: 1 }),
+    );
     const run = await cli('consume', '--config', file);
     assert.equal(run.code, 2);
     for (const problem of [
       '/: unknown property "extra"',
-      '/kafka: missing property "groupId"',
+      '/kafka: missing property "group_id"',
+      '/kafka: unknown property "groupId"',
       '/kafka/brokers: must be array',
-      '/ledger: missing property "signingKeyFile"',
-      '/ledger/originPrefix: must match pattern',
+      '/ledger: missing property "signing_key_file"',
+      '/ledger/origin_prefix: must match pattern',
+      '/ledger/checkpoint_every: must be >= 1',
+      '/http/port: must be integer',
     ]) {
       assert.ok(run.stderr.includes(problem), `${problem} in:\n${run.stderr}`);
     }

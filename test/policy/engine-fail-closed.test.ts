@@ -39,7 +39,8 @@ describe('fail-closed evaluation', () => {
 
   before(async () => {
     const bundle = await buildFixtureBundle({ 'request.rego': REQUEST_REGO, 'response.rego': ALLOW_RESPONSE_REGO });
-    engine = createPolicyEngine({ logger: captureLogger().logger, memory: { initialPages: 5, maximumPages: 16 } });
+    // The input bound is lifted so that inputs can reach the memory maximum.
+    engine = createPolicyEngine({ logger: captureLogger().logger, memory: { initialPages: 5, maximumPages: 16 }, evaluation: { maxInputBytes: 8 * 1024 * 1024 } });
     await engine.load(bundle, 'fixtures/fail-closed.tar.gz');
   });
 

@@ -37,7 +37,8 @@ const EDGE_VECTORS: readonly Pick<DecisionVector, 'name' | 'kind' | 'input'>[] =
   { name: 'roles is a string', kind: 'request', input: { ...decisionInput({ entities: { US_SSN: { count: 1, max_score: 1 } } }), principal: { sub: 'u', iss: 'i', roles: 'pii-reader', auth: 'api_key' } } },
   { name: 'entity count as a float', kind: 'request', input: decisionInput({ entities: { CREDIT_CARD: { count: 0.5, max_score: 1 } } }) },
   { name: 'detected as a string', kind: 'request', input: decisionInput({ injection: { score: 1, detected: 'true' as unknown as boolean, signals: [] } }) },
-  { name: 'unicode and many labels', kind: 'response', input: decisionInput({ prompt: false, labels: ['SECRET', 'PII', 'ÉTÉ', '秘密'], entities: { JWT: { count: 3, max_score: 0.7 }, GITHUB_TOKEN: { count: 1, max_score: 1 } } }) },
+  { name: 'unicode and many labels', kind: 'response', input: decisionInput({ answer: { labels: ['SECRET', 'PII', 'ÉTÉ', '秘密'], entities: { JWT: { count: 3, max_score: 0.7 }, GITHUB_TOKEN: { count: 1, max_score: 1 } } } }) },
+  { name: 'no principal, SSN', kind: 'request', input: { ...decisionInput({ entities: { US_SSN: { count: 1, max_score: 1 } } }), principal: undefined } },
 ];
 
 describe('WASM and Rego parity', () => {

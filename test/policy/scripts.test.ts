@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readBundle } from '../../gateway/src/policy/index.js';
-import { CHILD_TIMEOUT_MS, execFileAsync, repoRoot, withTempDir } from './support.js';
+import { readBundle, resolveVerification, verifyBundleSignature } from '../../gateway/src/policy/index.js';
+import { CHILD_TIMEOUT_MS, execFileAsync, repoRoot, withTempDir, writeKeyPair } from './support.js';
 
 interface Run {
   code: number;
@@ -27,7 +27,7 @@ async function run(root: string, script: string, args: string[] = []): Promise<R
 /** A scratch copy of what the scripts read and write, so tests can break it. */
 async function withScratchTree<T>(fn: (root: string) => Promise<T>): Promise<T> {
   return withTempDir(async (root) => {
-    for (const dir of ['scripts', 'policies', 'bundles']) await cp(join(repoRoot, dir), join(root, dir), { recursive: true });
+    for (const dir of ['scripts', 'policies', 'bundles', 'config/dev-keys']) await cp(join(repoRoot, dir), join(root, dir), { recursive: true });
     return fn(root);
   });
 }
@@ -63,10 +63,27 @@ describe('scripts/build-bundles.sh', () => {
     });
   });
 
+  test('signs with a production key given on the command line, verifiable with its public key only', async () => {
+    await withScratchTree(async (root) => {
+      const keys = await writeKeyPair(root, 'prod');
+      const out = join(root, 'out/prod.tar.gz');
+      const result = await run(root, 'build-bundles.sh', ['--signing-key', keys.privateKey, '--key-id', 'prod-2026', '--scope', 'production', '--output', out]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /wrote out\/prod\.tar\.gz .*signed by key prod-2026 for scope "production"/);
+      const { files } = await readBundle(await readFile(out));
+      const prod = resolveVerification({ public_key_file: keys.publicKey, key_id: 'prod-2026', scope: 'production' }, '/policy/verification');
+      assert.equal((await verifyBundleSignature(files, prod.verification)).key_id, 'prod-2026');
+      await assert.rejects(verifyBundleSignature(files, resolveVerification(undefined, '/v').verification));
+      const noKeyId = await run(root, 'build-bundles.sh', ['--signing-key', keys.privateKey]);
+      assert.equal(noKeyId.code, 2);
+      assert.match(noKeyId.stderr, /--signing-key needs --key-id/);
+    });
+  });
+
   test('refuses unknown arguments', async () => {
     const result = await run(repoRoot, 'build-bundles.sh', ['--force']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /usage: scripts\/build-bundles\.sh \[--check\]/);
+    assert.match(result.stderr, /usage: scripts\/build-bundles\.sh \[--check\] \[--signing-key PEM --key-id ID\]/);
   });
 });
 
@@ -74,7 +91,7 @@ describe('scripts/policy-test.sh', () => {
   test('passes on the policies and prints a one-line summary', async () => {
     const result = await run(repoRoot, 'policy-test.sh');
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout.trim(), /^policy-test: \d+ passed, 0 failed; coverage \d+\.\d% \(floor 90%\); fmt and check --strict clean$/);
+    assert.match(result.stdout.trim(), /^policy-test: \d+ passed, 0 failed; coverage \d+\.\d% \(floor 90%\); fmt, check --strict and capabilities clean$/);
   });
 
   test('fails on a policy that is not opa fmt clean', async () => {
@@ -88,11 +105,24 @@ describe('scripts/policy-test.sh', () => {
 
   test('fails when coverage drops under the floor', async () => {
     await withScratchTree(async (root) => {
-      const rules = Array.from({ length: 40 }, (_, i) => `r${i} := ${i} if input.v == ${i}\n`).join('\n');
+      const rules = Array.from({ length: 400 }, (_, i) => `r${i} := ${i} if input.v == ${i}\n`).join('\n');
       await writeFile(join(root, 'policies/extra.rego'), `package palisade.extra\n\n${rules}`);
       const result = await run(root, 'policy-test.sh');
       assert.equal(result.code, 1, result.stdout);
       assert.match(result.stderr, /coverage \d+\.\d% is below the 90% floor/);
+    });
+  });
+
+  test('fails on a builtin the gateway\'s WASM host does not provide', async () => {
+    await withScratchTree(async (root) => {
+      const policy = 'package palisade.extra\n\nstamp := time.now_ns()\n\nhas_stamp if stamp > 0\n';
+      await writeFile(join(root, 'policies/extra.rego'), policy);
+      const result = await run(root, 'policy-test.sh');
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /undefined function time\.now_ns/);
+      assert.match(result.stderr, /opa check --strict --capabilities policies\/capabilities\.json failed/);
+      const build = await run(root, 'build-bundles.sh', ['--check']);
+      assert.notEqual(build.code, 0);
     });
   });
 

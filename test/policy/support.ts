@@ -1,5 +1,6 @@
 // Shared helpers for the policy tests: the real opa binary, fixture bundles and archives, logs.
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,6 +41,7 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
 export async function buildFixtureBundle(
   sources: Record<string, string>,
   entrypoints: readonly string[] = ['palisade/request/decision', 'palisade/response/decision'],
+  revision = 'fixture-1',
 ): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const src = join(dir, 'src');
@@ -48,10 +50,75 @@ export async function buildFixtureBundle(
       await writeFile(join(src, name), text);
     }
     const out = join(dir, 'bundle.tar.gz');
-    const args = ['build', '--bundle', '--target', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '--revision', 'fixture-1', '--output', out, '.'];
+    const args = ['build', '--bundle', '--target', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '--revision', revision, '--output', out, '.'];
     await execFileAsync(opaPath, args, { cwd: src, timeout: CHILD_TIMEOUT_MS });
     return readFile(out);
   });
+}
+
+export const devPrivateKeyPath = join(repoRoot, 'config/dev-keys/bundle-signing.pem');
+export const devPublicKeyPath = join(repoRoot, 'config/dev-keys/bundle-signing.pub.pem');
+
+export interface SigningOptions {
+  keyFile: string;
+  /** Written as the deprecated `keyid` claim, which opa's verifier falls back to. */
+  keyId?: string;
+  scope?: string;
+  algorithm?: string;
+}
+
+/** The development signing OPA's own scripts use for the committed bundle. */
+export const DEV_SIGNING: SigningOptions = { keyFile: devPrivateKeyPath, keyId: 'palisade-dev', scope: 'development' };
+
+/** Writes `files` into a directory, signs it with the real `opa sign`, and returns the signed files. */
+export async function signFiles(files: ReadonlyMap<string, Uint8Array>, signing: SigningOptions): Promise<Map<string, Uint8Array>> {
+  return withTempDir(async (dir) => {
+    const bundleDir = join(dir, 'bundle');
+    await writeBundleDirectory(bundleDir, files);
+    const claims: Record<string, string> = {};
+    if (signing.keyId !== undefined) claims['keyid'] = signing.keyId;
+    if (signing.scope !== undefined) claims['scope'] = signing.scope;
+    const args = ['sign', '--bundle', '.', '--signing-key', signing.keyFile, '--signing-alg', signing.algorithm ?? 'RS256', '--output-file-path', '.'];
+    if (Object.keys(claims).length > 0) {
+      await writeFile(join(dir, 'claims.json'), JSON.stringify(claims));
+      args.push('--claims-file', join(dir, 'claims.json'));
+    }
+    await execFileAsync(opaPath, args, { cwd: bundleDir, timeout: CHILD_TIMEOUT_MS });
+    const signed = new Map(files);
+    signed.set('.signatures.json', await readFile(join(bundleDir, '.signatures.json')));
+    return signed;
+  });
+}
+
+export async function writeBundleDirectory(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  for (const [name, body] of files) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), body);
+  }
+}
+
+export function filesToTarGz(files: ReadonlyMap<string, Uint8Array>): Promise<Buffer> {
+  return makeTarGz([...files].map(([name, body]) => ({ name: `/${name}`, body })));
+}
+
+/** buildFixtureBundle, then signed by `opa sign`, repacked as a .tar.gz. */
+export async function buildSignedFixtureBundle(
+  sources: Record<string, string>,
+  signing: SigningOptions = DEV_SIGNING,
+  entrypoints?: readonly string[],
+): Promise<Buffer> {
+  const unsigned = await readBundle(await buildFixtureBundle(sources, entrypoints));
+  return filesToTarGz(await signFiles(unsigned.files, signing));
+}
+
+/** A PEM key pair written to `dir`; returns the two paths. */
+export async function writeKeyPair(dir: string, name: string, type: 'rsa' | 'ec' = 'rsa'): Promise<{ privateKey: string; publicKey: string }> {
+  const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateKey = join(dir, `${name}.pem`);
+  const publicKey = join(dir, `${name}.pub.pem`);
+  await writeFile(privateKey, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  await writeFile(publicKey, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+  return { privateKey, publicKey };
 }
 
 /** A response policy that allows everything, for fixtures that only exercise the request side. */

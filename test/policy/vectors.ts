@@ -18,6 +18,8 @@ interface InputParts {
   entities?: Entities;
   injection?: { score: number; detected: boolean; signals: string[] };
   prompt?: boolean;
+  /** For the response decision: what the classifier found in the answer. */
+  answer?: { labels?: string[]; entities?: Entities };
 }
 
 export function decisionInput(parts: InputParts = {}): Record<string, unknown> {
@@ -32,6 +34,14 @@ export function decisionInput(parts: InputParts = {}): Record<string, unknown> {
     context: { now: '2026-01-01T00:00:00.000Z', gateway_id: 'gw-1' },
   };
   if (parts.prompt !== false) input['prompt'] = { messages: 2, roles: ['system', 'user'], chars: 120, estimated_tokens: 30 };
+  if (parts.answer) {
+    input['response'] = {
+      classification: { labels: parts.answer.labels ?? [], entities: parts.answer.entities ?? {}, injection: { score: 0, detected: false, signals: [] } },
+      chars: 400,
+      finish_reason: 'stop',
+      usage: { prompt_tokens: 30, completion_tokens: 100, total_tokens: 130 },
+    };
+  }
   return input;
 }
 
@@ -51,9 +61,10 @@ export const VECTORS: readonly DecisionVector[] = [
   { name: 'injection, pii-reader', kind: 'request', input: decisionInput({ roles: privileged, injection }), allow: false, codes: ['prompt_injection'] },
   { name: 'SSN and injection, analyst', kind: 'request', input: decisionInput({ labels: ['PII'], entities: ssn, injection }), allow: false, codes: ['pii_requires_pii_reader', 'prompt_injection'] },
   { name: 'no roles, SSN', kind: 'request', input: decisionInput({ roles: [], labels: ['PII'], entities: ssn }), allow: false, codes: ['pii_requires_pii_reader'] },
-  { name: 'clean answer', kind: 'response', input: decisionInput({ prompt: false }), allow: true, codes: [] },
-  { name: 'answer with SSN', kind: 'response', input: decisionInput({ prompt: false, labels: ['PII'], entities: ssn }), allow: true, codes: [] },
-  { name: 'answer with an API key', kind: 'response', input: decisionInput({ prompt: false, labels: ['SECRET'], entities: { API_KEY: { count: 1, max_score: 0.9 } } }), allow: false, codes: ['secret_in_response'] },
-  { name: 'answer labelled SECRET', kind: 'response', input: decisionInput({ prompt: false, labels: ['SECRET'] }), allow: false, codes: ['secret_in_response'] },
-  { name: 'answer with a private key', kind: 'response', input: decisionInput({ prompt: false, entities: { PRIVATE_KEY: { count: 1, max_score: 1 } } }), allow: false, codes: ['secret_in_response'] },
+  { name: 'clean answer', kind: 'response', input: decisionInput({ answer: {} }), allow: true, codes: [] },
+  { name: 'answer with SSN', kind: 'response', input: decisionInput({ answer: { labels: ['PII'], entities: ssn } }), allow: true, codes: [] },
+  { name: 'answer with an API key', kind: 'response', input: decisionInput({ answer: { labels: ['SECRET'], entities: { SECRET_API_KEY: { count: 1, max_score: 0.9 } } } }), allow: false, codes: ['secret_in_response'] },
+  { name: 'answer labelled SECRET', kind: 'response', input: decisionInput({ answer: { labels: ['SECRET'] } }), allow: false, codes: ['secret_in_response'] },
+  { name: 'answer with a private key', kind: 'response', input: decisionInput({ answer: { entities: { PRIVATE_KEY: { count: 1, max_score: 1 } } } }), allow: false, codes: ['secret_in_response'] },
+  { name: 'secret in the prompt, clean answer', kind: 'response', input: decisionInput({ labels: ['SECRET'], entities: { PRIVATE_KEY: { count: 1, max_score: 1 } }, answer: {} }), allow: true, codes: [] },
 ];

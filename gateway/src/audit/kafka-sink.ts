@@ -1,17 +1,20 @@
 // Publishes audit records to Kafka with an idempotent producer (acks=all). Sends never overlap
 // (kafkajs's idempotent producer breaks sequence numbers when they do), and concurrent requests
-// share one produce round trip.
-import { canonicalJson, type AuditRecordV1 } from '@palisade/audit-core';
+// share one produce round trip. When Kafka cannot acknowledge in time, `reject` refuses the
+// request and `spool` commits the record to a local spool that is published, in order, later.
+import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { Kafka, Producer } from 'kafkajs';
 import type { KafkaAuditConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import type { AuditSpool } from './audit-spool.js';
 import { BatchTimeoutError, createBatcher } from './batcher.js';
+import { recordBytes } from './record-bytes.js';
 import type { AuditSink, ComponentStatus } from './sink.js';
 
 interface Message {
   key: string;
-  value: string;
+  value: Buffer;
   headers: Record<string, string>;
 }
 
@@ -19,13 +22,36 @@ export interface KafkaSinkOptions {
   kafka: Kafka;
   config: KafkaAuditConfig;
   logger: Logger;
+  /** Required when config.on_unavailable is "spool". */
+  spool?: AuditSpool;
 }
 
-/** Delay between connection attempts while the broker is unreachable. */
+/** Delay between connection attempts while the broker is unreachable, and between drain attempts. */
 const RECONNECT_MS = 1000;
+/** The longest timer Node accepts (about 24.8 days): spooled records are never withdrawn. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Records published per step of draining the spool. */
+const DRAIN_CHUNK = 500;
+
+/** The Kafka message of a record: keyed by decision id so both records of one request share a partition, in order. */
+function messageOf(bytes: Uint8Array): Message {
+  const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Only the three routing fields are read back; the bytes stay exactly as spooled or built.
+  const { decision_id, record_id, phase } = JSON.parse(value.toString('utf8')) as { decision_id: string; record_id: string; phase: string };
+  return { key: decision_id, value, headers: { record_id, phase } };
+}
+
+function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BatchTimeoutError()), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 
 export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connect(): Promise<void> } {
-  const { config, logger } = options;
+  const { config, logger, spool } = options;
+  if (config.on_unavailable === 'spool' && !spool) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: 'spool mode needs a spool' });
   const producer: Producer = options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -36,6 +62,8 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
   let closed = false;
   let lastError: string | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  let draining: Promise<void> | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
 
   producer.on(producer.events.DISCONNECT, () => {
     connected = false;
@@ -48,9 +76,10 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
       connected = true;
       lastError = undefined;
       logger.info({ brokers: config.brokers, topic: config.topic }, 'audit producer connected');
+      drainSoon();
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
-      logger.warn({ err: lastError }, 'audit producer cannot connect; requests are refused until it does');
+      logger.warn({ err: lastError, mode: config.on_unavailable }, 'audit producer cannot connect');
       scheduleConnect();
     }
   }
@@ -72,22 +101,79 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
     },
   });
 
+  /**
+   * Resolves once Kafka acknowledged every message. A message still queued when the deadline
+   * passes is withdrawn by the batcher; one already sent may still land later, which the
+   * consumer's dedupe by record id absorbs.
+   */
+  async function sendAll(messages: readonly Message[], deadlineMs: number): Promise<void> {
+    const t = timeout(deadlineMs);
+    try {
+      await Promise.race([Promise.all(messages.map((m) => batcher.submit(m, deadlineMs))), t.promise]);
+    } finally {
+      t.cancel();
+    }
+  }
+
+  /** Publishes the spool oldest first, one chunk at a time, releasing each chunk only after Kafka acknowledged it. */
+  async function drain(): Promise<void> {
+    while (spool && !closed && connected && spool.pending() > 0) {
+      const batch = await spool.read(DRAIN_CHUNK);
+      if (batch.records.length === 0) break;
+      try {
+        // No deadline: spooled records are already committed; they wait for Kafka as long as it takes.
+        await Promise.all(batch.records.map((r) => batcher.submit(messageOf(r), MAX_TIMER_MS)));
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+        logger.warn({ err: lastError, pending: spool.pending() }, 'audit spool drain failed; retrying');
+        return;
+      }
+      await spool.release(batch);
+      if (spool.pending() === 0) logger.info('audit spool drained');
+    }
+  }
+
+  function drainSoon(): void {
+    if (!spool || closed || draining || spool.pending() === 0) return;
+    draining = drain()
+      .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'audit spool drain stopped'))
+      .finally(() => {
+        draining = undefined;
+      });
+  }
+
+  if (spool) {
+    // A safety net: retries a drain that stopped on an error, and starts one for a spool found at start-up.
+    drainTimer = setInterval(drainSoon, RECONNECT_MS);
+    drainTimer.unref();
+  }
+
+  async function toSpool(bytes: readonly Uint8Array[]): Promise<void> {
+    await spool!.append(bytes);
+    drainSoon();
+  }
+
   return {
     connect: connectOnce,
 
     async publish(records: readonly AuditRecordV1[]) {
       if (closed) throw new GatewayError('GW_ERR_SHUTTING_DOWN');
+      const bytes = records.map(recordBytes);
+      if (config.on_unavailable === 'spool') {
+        // While anything is spooled, new records queue behind it, so Kafka sees them in order.
+        if (!connected || spool!.pending() > 0 || draining) return toSpool(bytes);
+        try {
+          await sendAll(bytes.map(messageOf), config.ack_timeout_ms);
+          return;
+        } catch (cause) {
+          if (!(cause instanceof BatchTimeoutError)) lastError = cause instanceof Error ? cause.message : String(cause);
+          logger.warn({ err: lastError ?? 'no acknowledgement in time' }, 'audit record spooled: Kafka did not acknowledge');
+          return toSpool(bytes);
+        }
+      }
       if (!connected) throw new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { data: { reason: lastError ?? 'not connected' } });
       try {
-        await Promise.all(
-          records.map((r) =>
-            batcher.submit(
-              // The decision id keys the message so both records of one request share a partition, in order.
-              { key: r.decision_id, value: canonicalJson(r), headers: { record_id: r.record_id, phase: r.phase } },
-              config.ack_timeout_ms,
-            ),
-          ),
-        );
+        await sendAll(bytes.map(messageOf), config.ack_timeout_ms);
       } catch (cause) {
         if (!(cause instanceof BatchTimeoutError)) lastError = cause instanceof Error ? cause.message : String(cause);
         throw new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { cause });
@@ -95,6 +181,12 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
     },
 
     status(): ComponentStatus {
+      if (spool) {
+        const pending = spool.pending();
+        if (connected && pending === 0) return { ready: true };
+        // Spooling keeps requests audited, so the gateway stays ready while Kafka is away.
+        return { ready: true, detail: `kafka: ${connected ? 'connected' : (lastError ?? 'connecting')}; ${pending} record(s) spooled` };
+      }
       if (connected) return { ready: true };
       return { ready: false, detail: `kafka: ${lastError ?? 'connecting'}` };
     },
@@ -102,7 +194,15 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
-      await batcher.drain();
+      if (drainTimer) clearInterval(drainTimer);
+      // A drain waiting on an unreachable broker would never end; what it did not release stays spooled.
+      await Promise.race([draining, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([batcher.drain(), new Promise((r) => setTimeout(r, config.ack_timeout_ms).unref())]);
+      if (spool) {
+        const left = spool.pending();
+        if (left > 0) logger.warn({ pending: left }, 'audit spool not empty at shutdown; it is published after the next start');
+        await spool.close();
+      }
       await producer.disconnect();
     },
   };

@@ -1,9 +1,11 @@
 // Embedded audit: the gateway appends records straight to a local Merkle ledger, with the same
-// ledger code the audit consumer uses. One fsync is shared by all requests in a batch.
-import { canonicalBytes, type AuditRecordV1 } from '@palisade/audit-core';
+// ledger code the audit consumer uses. Concurrent requests share one journal write and fsync;
+// tiles and a signed checkpoint follow on the configured interval.
+import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { TileLog } from '@palisade/audit-consumer';
 import { GatewayError } from '../errors.js';
 import { createBatcher } from './batcher.js';
+import { recordBytes } from './record-bytes.js';
 import type { AuditSink, ComponentStatus } from './sink.js';
 
 /** How long a request waits for the local disk before it is refused. */
@@ -22,8 +24,9 @@ export function createLedgerSink(log: TileLog): AuditSink {
   return {
     async publish(records: readonly AuditRecordV1[]) {
       if (closed) throw new GatewayError('GW_ERR_SHUTTING_DOWN');
+      const bytes = records.map(recordBytes);
       try {
-        await Promise.all(records.map((r) => batcher.submit(canonicalBytes(r), ACK_TIMEOUT_MS)));
+        await Promise.all(bytes.map((b) => batcher.submit(b, ACK_TIMEOUT_MS)));
         lastError = undefined;
       } catch (cause) {
         lastError = cause instanceof Error ? cause.message : String(cause);
@@ -38,6 +41,7 @@ export function createLedgerSink(log: TileLog): AuditSink {
     async close() {
       closed = true;
       await batcher.drain();
+      // Closing publishes tiles and a checkpoint over every journalled record.
       await log.close();
     },
   };

@@ -1,6 +1,7 @@
 // Builds the decision and outcome audit records of one request from what the pipeline learned.
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { Principal } from '../identity/principal.js';
+import type { ContentMode } from './commitment.js';
 
 export interface AuditIds {
   recordId(): string;
@@ -12,13 +13,40 @@ export interface RecordBase {
   gatewayId: string;
   principal: Principal;
   request: AuditRecordV1['request'];
+  /** What the policy's `audit.content` keeps of the prompt and answer; set once the policy decided. */
+  contentMode?: ContentMode;
 }
 
+type Actor = NonNullable<AuditRecordV1['principal']['actor']>[number];
+
+/** An RFC 8693 `act` chain, when identity supplies one, narrowed to the fields the record holds. */
+function actorsOf(value: unknown): Actor[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const actors: Actor[] = [];
+  for (const a of value as unknown[]) {
+    const v = a as { sub?: unknown; iss?: unknown; client_id?: unknown } | null;
+    if (typeof v?.sub !== 'string') return undefined;
+    const actor: Actor = { sub: v.sub };
+    if (typeof v.iss === 'string') actor.iss = v.iss;
+    if (typeof v.client_id === 'string') actor.client_id = v.client_id;
+    actors.push(actor);
+  }
+  return actors.length > 0 ? actors : undefined;
+}
+
+/**
+ * The record binds to the person (sub + iss), the application and the agents between. The ledger
+ * knows three ways in: an introspected token is an OAuth token of the same issuer (`oidc`); a
+ * proxy's assertion was not checked by the gateway itself (`none`, with the proxy's issuer).
+ */
 function principalOf(p: Principal): AuditRecordV1['principal'] {
-  const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth: p.auth };
+  const auth = p.auth === 'introspection' ? 'oidc' : p.auth === 'proxy' ? 'none' : p.auth;
+  const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth };
   if (p.tenant !== undefined) out.tenant = p.tenant;
   if (p.app !== undefined) out.app = p.app;
   if (p.credential_id !== undefined) out.credential_id = p.credential_id;
+  const actor = actorsOf(p.actor);
+  if (actor) out.actor = actor;
   return out;
 }
 

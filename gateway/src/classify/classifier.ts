@@ -1,81 +1,103 @@
 // The classifier: runs the recognizers a text can match, settles overlaps, and sums up entities,
-// labels and injection evidence for one text or for all the messages of one prompt.
+// labels (with the PHI rule) and injection evidence for one text or for all the messages of one prompt.
 
-import { ENTITY_LABELS, LABEL_ORDER, type DataLabel } from './entity-types.js';
+import { ENTITY_INFO, LABEL_ORDER, isEntityType, type DataLabel, type EntityInfo } from './entity-types.js';
 import { collectInjectionEvidence, summariseInjection, type InjectionEvidence } from './injection/detect-injection.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { resolveOverlaps } from './overlaps.js';
-import { apiKeyRecognizer } from './recognizers/api-keys.js';
-import { creditCardRecognizer } from './recognizers/credit-card.js';
-import { emailAddressRecognizer } from './recognizers/email-address.js';
-import { ipAddressRecognizer } from './recognizers/ip-address.js';
-import { jsonWebTokenRecognizer } from './recognizers/json-web-token.js';
-import { phoneNumberRecognizer } from './recognizers/phone-number.js';
-import { privateKeyRecognizer } from './recognizers/private-key.js';
+import { ALL_RECOGNIZERS } from './recognizers/all-recognizers.js';
 import type { Found, Recognizer } from './recognizers/recognizer.js';
-import { usSsnRecognizer } from './recognizers/us-ssn.js';
 import { profileText } from './text-profile.js';
 import type { Classification, Classifier, ClassifierOptions, Entity } from './types.js';
 
-/** Order matters only for ties between equal spans with equal scores: earlier wins. */
-const ALL_RECOGNIZERS: readonly Recognizer[] = [
-  privateKeyRecognizer,
-  jsonWebTokenRecognizer,
-  apiKeyRecognizer,
-  emailAddressRecognizer,
-  creditCardRecognizer,
-  usSsnRecognizer,
-  phoneNumberRecognizer,
-  ipAddressRecognizer,
-];
+const NO_INFO: EntityInfo = { labels: [] };
 
-interface PartResult {
-  entities: Found[];
+/** What the stream scanner needs beyond the public interface: the raw parts of one scan. */
+export interface ClassifierCore {
+  readonly options: ResolvedOptions;
+  /** Entities of one text (overlaps settled) and the injection evidence it adds. */
+  scan(text: string, evidence: InjectionEvidence): Found[];
+  summarise(parts: readonly (readonly Found[])[], withPart: boolean, evidence: InjectionEvidence): Classification;
 }
 
-function scanPart(text: string, recognizers: readonly Recognizer[], options: ResolvedOptions, evidence: InjectionEvidence): PartResult {
-  const profile = profileText(text);
-  const found: Found[] = [];
-  for (const recognizer of recognizers) {
-    if (recognizer.applies(profile)) recognizer.scan(text, found);
-  }
-  const wanted = found.filter((f) => options.entityTypes.has(f.type) && f.score > 0 && f.score >= options.minScore);
-  collectInjectionEvidence(text, !profile.nonAscii, evidence);
-  return { entities: resolveOverlaps(wanted) };
+const CORES = new WeakMap<Classifier, ClassifierCore>();
+
+/** The core behind a classifier made by `createClassifier`, for the stream scanner. */
+export function coreOf(classifier: Classifier): ClassifierCore | undefined {
+  return CORES.get(classifier);
 }
 
-function summarise(parts: readonly PartResult[], withPart: boolean, options: ResolvedOptions, evidence: InjectionEvidence): Classification {
-  const entities: Entity[] = [];
-  const counts: Classification['counts'] = {};
-  const labels = new Set<DataLabel>();
-  parts.forEach((part, index) => {
-    for (const f of part.entities) {
-      const entity: Entity = { type: f.type, start: f.start, end: f.end, score: f.score };
-      if (withPart) entity.part = index;
-      entities.push(entity);
-      const count = (counts[f.type] ??= { count: 0, max_score: 0 });
-      count.count++;
-      if (f.score > count.max_score) count.max_score = f.score;
-      if (f.score >= options.labelThreshold) labels.add(ENTITY_LABELS[f.type]);
+function createCore(options: ResolvedOptions): ClassifierCore {
+  const recognizers: readonly Recognizer[] = [
+    ...ALL_RECOGNIZERS.filter((r) => r.types.some((t) => isEntityType(t) && options.entityTypes.has(t))),
+    ...options.custom.recognizers,
+  ];
+  const infoOf = (type: string): EntityInfo => (isEntityType(type) ? ENTITY_INFO[type] : options.custom.info.get(type)) ?? NO_INFO;
+  const wanted = (type: string): boolean => (isEntityType(type) ? options.entityTypes.has(type) : options.custom.info.has(type));
+  const labelled = (f: Found): boolean => f.score >= options.labelThreshold;
+  // Matches that raise a label outrank those that do not; secrets outrank everything.
+  const rankOf = (f: Found): number => {
+    if (!labelled(f)) return 0;
+    const labels = infoOf(f.type).labels;
+    return labels.includes('SECRET') ? 2 : labels.length > 0 ? 1 : 0;
+  };
+
+  function scan(text: string, evidence: InjectionEvidence): Found[] {
+    const profile = profileText(text);
+    const found: Found[] = [];
+    for (const recognizer of recognizers) {
+      if (recognizer.applies(profile)) recognizer.scan(text, found, profile);
     }
-  });
-  const injection = summariseInjection(evidence, options.injectionThreshold);
-  if (injection.detected) labels.add('PROMPT_INJECTION');
-  return { entities, labels: LABEL_ORDER.filter((l) => labels.has(l)), counts, injection };
+    const kept = found.filter((f) => wanted(f.type) && f.score > 0 && f.score >= options.minScore);
+    collectInjectionEvidence(profile, evidence);
+    return resolveOverlaps(kept, rankOf);
+  }
+
+  function summarise(parts: readonly (readonly Found[])[], withPart: boolean, evidence: InjectionEvidence): Classification {
+    const entities: Entity[] = [];
+    const counts: Classification['counts'] = {};
+    const labels = new Set<DataLabel>();
+    let identifier = false;
+    let health = false;
+    parts.forEach((part, index) => {
+      for (const f of part) {
+        const entity: Entity = { type: f.type, start: f.start, end: f.end, score: f.score };
+        if (withPart) entity.part = index;
+        entities.push(entity);
+        const count = (counts[f.type] ??= { count: 0, max_score: 0 });
+        count.count++;
+        if (f.score > count.max_score) count.max_score = f.score;
+        if (!labelled(f)) continue;
+        const info = infoOf(f.type);
+        for (const label of info.labels) labels.add(label);
+        const role = f.phi ?? info.phi;
+        if (role === 'identifier' || role === 'health-identifier') identifier = true;
+        if (role === 'health' || role === 'health-identifier') health = true;
+      }
+    });
+    // The PHI rule: an identifier of a person together with health information in one prompt.
+    if (identifier && health) labels.add('PHI');
+    const injection = summariseInjection(evidence, options.injectionThreshold);
+    if (injection.detected) labels.add('PROMPT_INJECTION');
+    return { entities, labels: LABEL_ORDER.filter((l) => labels.has(l)), counts, injection };
+  }
+
+  return { options, scan, summarise };
 }
 
 export function createClassifier(options?: ClassifierOptions): Classifier {
-  const resolved = resolveOptions(options);
-  const recognizers = ALL_RECOGNIZERS.filter((r) => r.types.some((t) => resolved.entityTypes.has(t)));
-  return {
+  const core = createCore(resolveOptions(options));
+  const classifier: Classifier = {
     classify(text: string): Classification {
       const evidence: InjectionEvidence = new Map();
-      return summarise([scanPart(text, recognizers, resolved, evidence)], false, resolved, evidence);
+      return core.summarise([core.scan(text, evidence)], false, evidence);
     },
     classifyMany(texts: readonly string[]): Classification {
       const evidence: InjectionEvidence = new Map();
-      const parts = texts.map((text) => scanPart(text, recognizers, resolved, evidence));
-      return summarise(parts, true, resolved, evidence);
+      const parts = texts.map((text) => core.scan(text, evidence));
+      return core.summarise(parts, true, evidence);
     },
   };
+  CORES.set(classifier, core);
+  return classifier;
 }

@@ -1,6 +1,7 @@
-// Checks classifier options once, at construction, and fills in the defaults.
+// Checks classifier options once, at construction, fills in the defaults and compiles custom classes.
 
 import { GatewayError } from '../errors.js';
+import { compileCustomClasses, type CompiledCustom } from './custom-classes.js';
 import { ENTITY_TYPES, type EntityType, isEntityType } from './entity-types.js';
 import type { ClassifierOptions } from './types.js';
 
@@ -9,6 +10,7 @@ export interface ResolvedOptions {
   minScore: number;
   labelThreshold: number;
   injectionThreshold: number;
+  custom: CompiledCustom;
 }
 
 export const DEFAULT_LABEL_THRESHOLD = 0.5;
@@ -39,5 +41,6 @@ export function resolveOptions(options: ClassifierOptions = {}): ResolvedOptions
     minScore: unitInterval('minScore', options.minScore, 0),
     labelThreshold: unitInterval('labelThreshold', options.labelThreshold, DEFAULT_LABEL_THRESHOLD),
     injectionThreshold: unitInterval('injectionThreshold', options.injectionThreshold, DEFAULT_INJECTION_THRESHOLD),
+    custom: compileCustomClasses(options.custom),
   };
 }

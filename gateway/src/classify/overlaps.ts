@@ -1,20 +1,28 @@
-// Settles matches that overlap: the longer span wins, then the higher score, then the earlier type
-// in the recognizer order. One sweep after a sort, so a text with very many matches stays cheap.
+// Settles matches that overlap. A match that raises a label (a secret first, then personal data)
+// is never hidden by one that does not, so a password inside a URL or an IP address inside a link
+// still counts; otherwise the longer span wins, then the higher score, then the earlier recognizer.
+// One sweep after a sort, so a text with very many matches stays cheap.
 
 import type { Found } from './recognizers/recognizer.js';
+
+/** Higher ranks win overlaps before length and score are compared. */
+export type RankOf = (found: Found) => number;
 
 function byStart(a: Found, b: Found): number {
   return a.start - b.start || b.end - a.end || b.score - a.score;
 }
 
-function beats(a: Found, b: Found): boolean {
+function beats(a: Found, b: Found, rankOf: RankOf): boolean {
+  const ra = rankOf(a);
+  const rb = rankOf(b);
+  if (ra !== rb) return ra > rb;
   const la = a.end - a.start;
   const lb = b.end - b.start;
   return la > lb || (la === lb && a.score > b.score);
 }
 
 /** Returns the kept matches ordered by start. `found` is sorted in place. */
-export function resolveOverlaps(found: Found[]): Found[] {
+export function resolveOverlaps(found: Found[], rankOf: RankOf = () => 0): Found[] {
   if (found.length < 2) return found;
   found.sort(byStart);
   const kept: Found[] = [];
@@ -22,10 +30,9 @@ export function resolveOverlaps(found: Found[]): Found[] {
     const last = kept[kept.length - 1];
     if (last === undefined || next.start >= last.end) {
       kept.push(next);
-    } else if (beats(next, last)) {
+    } else if (beats(next, last, rankOf)) {
       // `next` starts at or after `last`, which did not overlap anything kept before it, so
-      // replacing it cannot create a new overlap on the left. A right-hand overlap of `next` with
-      // earlier kept entries is impossible for the same reason.
+      // replacing it cannot create a new overlap on the left.
       kept[kept.length - 1] = next;
     }
   }

@@ -1,29 +1,62 @@
 // Cheap tests that tell which recognizer families can possibly match a text, so the scans run only
 // where they could find something. Built from single regular-expression and indexOf probes, which
-// V8 runs several times faster than a character loop in JavaScript.
+// V8 runs several times faster than a character loop in JavaScript. The lower-cased text and the
+// context words are worked out once, on first use, and shared by every recognizer.
 
-export interface TextProfile {
+import { findCues, type Cue, type CueGroup } from './context-cues.js';
+
+const DIGIT = /\d/;
+const DIGIT_PAIR = /\d\d/;
+const DIGIT_RUN = /\d{4}/;
+const NON_ASCII = /[^\x00-\x7F]/;
+const UPPER_ASCII = /[A-Z]+/g;
+
+export class TextProfile {
+  readonly digit: boolean;
   /** Two digits in a row occur somewhere (every numeric entity has them). */
-  digitPair: boolean;
-  at: boolean;
-  colon: boolean;
-  dot: boolean;
+  readonly digitPair: boolean;
+  /** Four digits in a row: every value read after a context word has them. */
+  readonly digitRun: boolean;
+  readonly at: boolean;
+  readonly colon: boolean;
+  readonly dot: boolean;
   /** "-----", the fence of PEM blocks. */
-  fence: boolean;
+  readonly fence: boolean;
   /** Some code unit is above U+007F (NFKC and hidden-character checks are needed). */
-  nonAscii: boolean;
+  readonly nonAscii: boolean;
+  private lowerText: string | undefined;
+  private cueList: Cue[] | undefined;
+
+  constructor(readonly text: string) {
+    this.digitPair = DIGIT_PAIR.test(text);
+    this.digit = this.digitPair || DIGIT.test(text);
+    this.digitRun = this.digitPair && DIGIT_RUN.test(text);
+    this.at = text.indexOf('@') >= 0;
+    this.colon = text.indexOf(':') >= 0;
+    this.dot = text.indexOf('.') >= 0;
+    this.fence = text.indexOf('-----') >= 0;
+    this.nonAscii = NON_ASCII.test(text);
+  }
+
+  /** The text in lower case with the same offsets (only ASCII letters change when a full
+   * lower-casing would change the length, as "İ" does). */
+  get lower(): string {
+    if (this.lowerText === undefined) {
+      const full = this.text.toLowerCase();
+      this.lowerText = full.length === this.text.length ? full : this.text.replace(UPPER_ASCII, (s) => s.toLowerCase());
+    }
+    return this.lowerText;
+  }
+
+  get cues(): readonly Cue[] {
+    return (this.cueList ??= findCues(this.lower));
+  }
+
+  hasCue(group: CueGroup): boolean {
+    return this.cues.some((c) => c.group === group);
+  }
 }
 
-const DIGIT_PAIR = /\d\d/;
-const NON_ASCII = /[^\x00-\x7F]/;
-
 export function profileText(text: string): TextProfile {
-  return {
-    digitPair: DIGIT_PAIR.test(text),
-    at: text.indexOf('@') >= 0,
-    colon: text.indexOf(':') >= 0,
-    dot: text.indexOf('.') >= 0,
-    fence: text.indexOf('-----') >= 0,
-    nonAscii: NON_ASCII.test(text),
-  };
+  return new TextProfile(text);
 }

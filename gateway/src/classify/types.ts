@@ -1,5 +1,7 @@
 // Public shapes of the classify stage: what a classification reports and how a classifier is configured.
 
+import type { CustomClassConfig } from './config-schema.js';
+
 /** One detected value. Offsets are JavaScript string indices (UTF-16 code units), end exclusive. */
 export interface Entity {
   type: string;
@@ -20,7 +22,7 @@ export interface InjectionResult {
 
 export interface Classification {
   entities: Entity[];
-  /** Data classes present, e.g. "PII", "SECRET", "PROMPT_INJECTION"; in a stable order. */
+  /** Data classes present ("PII", "PHI", "SECRET", "PROMPT_INJECTION"), in that order. */
   labels: string[];
   counts: Record<string, { count: number; max_score: number }>;
   injection: InjectionResult;
@@ -33,7 +35,7 @@ export interface Classifier {
 }
 
 export interface ClassifierOptions {
-  /** Entity types to look for; defaults to every type this version knows. */
+  /** Built-in entity types to look for; defaults to every type this version knows. Custom classes are always on. */
   entityTypes?: readonly string[];
   /** Entities scoring below this are not reported at all. Default 0 (every match with a score). */
   minScore?: number;
@@ -41,4 +43,6 @@ export interface ClassifierOptions {
   labelThreshold?: number;
   /** PROMPT_INJECTION is reported when the injection score reaches this. Default 0.5. */
   injectionThreshold?: number;
+  /** Classes declared by the policy team; reported under their own names like built-in types. */
+  custom?: readonly CustomClassConfig[];
 }

@@ -1,9 +1,10 @@
 // Reads, validates and freezes the gateway configuration. The only module that reads the
 // environment: provider keys named by `api_key_env` are resolved here, once.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { GatewayError } from '../errors.js';
-import { configSchema, type GatewayConfig } from './schema.js';
+import { configSchema, type GatewayConfig, type ProviderConfig } from './schema.js';
 
 export interface LoadedConfig {
   readonly config: Readonly<GatewayConfig>;
@@ -44,28 +45,7 @@ function deepFreeze<T>(value: T): T {
 /** Cross-field rules a JSON Schema cannot express; every problem is reported with its path. */
 function semanticProblems(c: GatewayConfig): string[] {
   const problems: string[] = [];
-  const providerNames = new Set<string>();
-  c.providers.forEach((p, i) => {
-    if (providerNames.has(p.name)) problems.push(`/providers/${i}/name: duplicate provider "${p.name}"`);
-    providerNames.add(p.name);
-    if (p.type === 'openai') {
-      if (p.api_key_env !== undefined && p.api_key_file !== undefined) {
-        problems.push(`/providers/${i}: give api_key_env or api_key_file, not both`);
-      }
-      if (p.base_url === undefined) problems.push(`/providers/${i}: missing property "base_url"`);
-      if (p.timeout_ms === undefined) (p as { timeout_ms: number }).timeout_ms = 120000;
-    } else {
-      for (const k of ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms'] as const) {
-        if (k in p) problems.push(`/providers/${i}: unknown property "${k}" for type "${p.type}"`);
-      }
-    }
-  });
-  const modelNames = new Set<string>();
-  c.models.forEach((m, i) => {
-    if (modelNames.has(m.name)) problems.push(`/models/${i}/name: duplicate model "${m.name}"`);
-    modelNames.add(m.name);
-    if (!providerNames.has(m.provider)) problems.push(`/models/${i}/provider: no provider named "${m.provider}"`);
-  });
+  problems.push(...providerProblems(c));
   const keyIds = new Set<string>();
   const keyHashes = new Set<string>();
   c.identity.api_keys.forEach((k, i) => {
@@ -87,7 +67,114 @@ function semanticProblems(c: GatewayConfig): string[] {
   });
   if (c.audit.sink === 'kafka' && !c.audit.kafka) problems.push('/audit/kafka: required when sink is "kafka"');
   if (c.audit.sink === 'ledger' && !c.audit.ledger) problems.push('/audit/ledger: required when sink is "ledger"');
+  if (c.audit.kafka?.on_unavailable === 'spool' && c.audit.kafka.spool_dir === undefined) {
+    problems.push('/audit/kafka/spool_dir: required when on_unavailable is "spool"');
+  }
+  // The content key store and content store live beside the master key unless placed elsewhere.
+  const content = ((c.audit as { content?: Partial<GatewayConfig['audit']['content']> }).content ??= {});
+  const keyHome = dirname(c.audit.commitment_key_file);
+  content.keys_dir ??= join(keyHome, 'subject-keys');
+  content.store_dir ??= join(keyHome, 'content');
+  content.key_cache_ms ??= 5000;
   return problems;
+}
+
+/** Which optional provider fields each provider type takes, and which of them it requires. */
+const PROVIDER_FIELDS: Record<ProviderConfig['type'], { allowed: readonly string[]; required: readonly string[] }> = {
+  echo: { allowed: [], required: [] },
+  openai: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'responses'], required: [] },
+  'openai-compatible': { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'stream_usage', 'responses'], required: ['base_url'] },
+  azure: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'api_version'], required: ['base_url', 'api_version'] },
+  anthropic: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'anthropic_version', 'default_max_tokens'], required: [] },
+  bedrock: {
+    allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'region', 'access_key_id', 'access_key_id_env', 'session_token_env', 'session_token_file'],
+    required: ['region'],
+  },
+  gemini: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms'], required: [] },
+  vertex: { allowed: ['base_url', 'timeout_ms', 'stream_idle_timeout_ms', 'project', 'region', 'token_file'], required: ['project', 'region', 'token_file'] },
+};
+
+/** The API routes the gateway serves itself; a pass-through route may not shadow them. */
+const SERVED_ROUTES = ['/v1/chat/completions', '/v1/embeddings', '/v1/models', '/v1/responses', '/v1/messages'];
+
+function providerProblems(c: GatewayConfig): string[] {
+  const problems: string[] = [];
+  const providers = new Map<string, ProviderConfig>();
+  c.providers.forEach((p, i) => {
+    if (providers.has(p.name)) problems.push(`/providers/${i}/name: duplicate provider "${p.name}"`);
+    providers.set(p.name, p);
+    const fields = PROVIDER_FIELDS[p.type];
+    for (const k of Object.keys(p)) {
+      if (k !== 'name' && k !== 'type' && !fields.allowed.includes(k)) problems.push(`/providers/${i}: unknown property "${k}" for type "${p.type}"`);
+    }
+    for (const k of fields.required) if (!(k in p)) problems.push(`/providers/${i}: missing property "${k}"`);
+    if (p.type === 'echo') return;
+    if (p.api_key_env !== undefined && p.api_key_file !== undefined) problems.push(`/providers/${i}: give api_key_env or api_key_file, not both`);
+    if (p.type === 'bedrock') {
+      if ((p.access_key_id === undefined) === (p.access_key_id_env === undefined)) problems.push(`/providers/${i}: give access_key_id or access_key_id_env`);
+      if (p.api_key_env === undefined && p.api_key_file === undefined) problems.push(`/providers/${i}: give the secret access key in api_key_env or api_key_file`);
+      if (p.session_token_env !== undefined && p.session_token_file !== undefined) problems.push(`/providers/${i}: give session_token_env or session_token_file, not both`);
+    }
+    p.timeout_ms ??= 120000;
+    p.stream_idle_timeout_ms ??= p.timeout_ms;
+  });
+  const modelNames = new Set<string>();
+  c.models.forEach((m, i) => {
+    if (modelNames.has(m.name)) problems.push(`/models/${i}/name: duplicate model "${m.name}"`);
+    modelNames.add(m.name);
+    if ((m.provider === undefined) === (m.targets === undefined)) problems.push(`/models/${i}: give "provider" or "targets", not both`);
+    if (m.upstream_model !== undefined && m.targets !== undefined) problems.push(`/models/${i}/upstream_model: give each target's "model" instead`);
+    if (m.provider !== undefined && !providers.has(m.provider)) problems.push(`/models/${i}/provider: no provider named "${m.provider}"`);
+    m.targets?.forEach((t, j) => {
+      if (!providers.has(t.provider)) problems.push(`/models/${i}/targets/${j}/provider: no provider named "${t.provider}"`);
+    });
+  });
+  const routes = new Set<string>();
+  c.passthrough.forEach((r, i) => {
+    const p = providers.get(r.provider);
+    if (!p) problems.push(`/passthrough/${i}/provider: no provider named "${r.provider}"`);
+    else if (p.type === 'echo' || p.type === 'bedrock') problems.push(`/passthrough/${i}/provider: a ${p.type} provider cannot be passed through`);
+    if (routes.has(r.route)) problems.push(`/passthrough/${i}/route: duplicate route "${r.route}"`);
+    routes.add(r.route);
+    if (SERVED_ROUTES.some((s) => s === r.route || s.startsWith(`${r.route}/`) || r.route.startsWith(`${s}/`))) {
+      problems.push(`/passthrough/${i}/route: "${r.route}" overlaps a route the gateway serves`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Provider secrets by name: `<provider>` holds the key (Bedrock: the secret access key), and
+ * `<provider>/access_key_id` and `<provider>/session_token` Bedrock's other parts.
+ */
+function resolveProviderSecrets(
+  config: GatewayConfig,
+  env: ConfigSource['env'],
+  readFile: (path: string) => string,
+  problems: string[],
+): Map<string, string> {
+  const secrets = new Map<string, string>();
+  const fromEnv = (i: number, field: string, name: string, key: string): void => {
+    const v = env[name];
+    if (v === undefined || v === '') problems.push(`/providers/${i}/${field}: environment variable ${name} is not set`);
+    else secrets.set(key, v);
+  };
+  const fromFile = (i: number, field: string, path: string, key: string): void => {
+    try {
+      secrets.set(key, readFile(path).trim());
+    } catch {
+      problems.push(`/providers/${i}/${field}: cannot read ${path}`);
+    }
+  };
+  config.providers.forEach((p, i) => {
+    if (p.type === 'echo') return;
+    if (p.api_key_env !== undefined) fromEnv(i, 'api_key_env', p.api_key_env, p.name);
+    else if (p.api_key_file !== undefined) fromFile(i, 'api_key_file', p.api_key_file, p.name);
+    if (p.access_key_id_env !== undefined) fromEnv(i, 'access_key_id_env', p.access_key_id_env, `${p.name}/access_key_id`);
+    if (p.session_token_env !== undefined) fromEnv(i, 'session_token_env', p.session_token_env, `${p.name}/session_token`);
+    else if (p.session_token_file !== undefined) fromFile(i, 'session_token_file', p.session_token_file, `${p.name}/session_token`);
+  });
+  return secrets;
 }
 
 /** Parses and validates a configuration; throws GW_ERR_CONFIG_INVALID listing every problem. */
@@ -107,22 +194,7 @@ export function parseConfig(source: ConfigSource): LoadedConfig {
   }
   const config: GatewayConfig = raw;
   const problems = semanticProblems(config);
-  const providerKeys = new Map<string, string>();
-  const readFile = source.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-  config.providers.forEach((p, i) => {
-    if (p.type !== 'openai') return;
-    if (p.api_key_env !== undefined) {
-      const v = source.env[p.api_key_env];
-      if (v === undefined || v === '') problems.push(`/providers/${i}/api_key_env: environment variable ${p.api_key_env} is not set`);
-      else providerKeys.set(p.name, v);
-    } else if (p.api_key_file !== undefined) {
-      try {
-        providerKeys.set(p.name, readFile(p.api_key_file).trim());
-      } catch {
-        problems.push(`/providers/${i}/api_key_file: cannot read ${p.api_key_file}`);
-      }
-    }
-  });
+  const providerKeys = resolveProviderSecrets(config, source.env, source.readFile ?? ((p: string) => readFileSync(p, 'utf8')), problems);
   if (problems.length > 0) {
     throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `${source.path}:\n  ${problems.join('\n  ')}`, data: { problems } });
   }

@@ -1,6 +1,7 @@
 // Builds the policy's input from identity, request and classification. It carries sizes and
 // labels, never the prompt text: policies decide on what the prompt holds, not on its words.
 import type { Principal } from '../identity/principal.js';
+import { policyPrincipal, type PolicyPrincipal } from '../identity/policy-principal.js';
 import type { PromptSummary } from './prompt.js';
 
 export interface ClassificationSummary {
@@ -10,7 +11,7 @@ export interface ClassificationSummary {
 }
 
 export interface DecisionInput {
-  principal: { sub: string; iss: string; tenant?: string; roles: string[]; app?: string; email?: string; auth: string };
+  principal: PolicyPrincipal;
   request: { api: string; route: string; model: string; stream: boolean; params: Record<string, unknown> };
   prompt: PromptSummary;
   classification: ClassificationSummary;
@@ -32,10 +33,7 @@ export interface DecisionInputParts {
 }
 
 export function buildDecisionInput(p: DecisionInputParts): DecisionInput {
-  const principal: DecisionInput['principal'] = { sub: p.principal.sub, iss: p.principal.iss, roles: p.principal.roles, auth: p.principal.auth };
-  if (p.principal.tenant !== undefined) principal.tenant = p.principal.tenant;
-  if (p.principal.app !== undefined) principal.app = p.principal.app;
-  if (p.principal.email !== undefined) principal.email = p.principal.email;
+  const principal = policyPrincipal(p.principal);
   const context: DecisionInput['context'] = { now: p.now, gateway_id: p.gatewayId };
   if (p.clientAddress !== undefined) context.client_address = p.clientAddress;
   return {

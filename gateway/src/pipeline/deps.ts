@@ -9,6 +9,8 @@ import type { Authenticator } from '../identity/authenticate.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
+import type { Limits } from '../limits/index.js';
+import type { ResponseCache } from '../cache/index.js';
 
 export interface PipelineDeps {
   config: Readonly<GatewayConfig>;
@@ -22,4 +24,7 @@ export interface PipelineDeps {
   clock: () => number;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Rate limits and spend budgets: admission before forwarding, usage correction after. */
+  limits: Limits;
+  cache: ResponseCache;
 }

@@ -5,8 +5,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../audit/records.js';
+import { contentModeOf } from '../audit/commitment.js';
 import { sendError } from '../http/error-body.js';
-import type { ProviderResult } from '../providers/types.js';
+import { newTrace, type CallTrace, type ProviderResult } from '../providers/types.js';
+import { forwardedHeaders, providerOutcome } from './api/provider-outcome.js';
 import type { ModelRoute } from '../providers/registry.js';
 import type { SseEvent } from '../providers/sse.js';
 import type { ApiAdapter, ParsedRequest, Usage } from './api/types.js';
@@ -78,7 +80,14 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       input: input as unknown as Record<string, unknown>,
     };
     if (result.error) policy.error = result.error.code;
-    await commit([decisionRecord(deps.ids, base, { classification, policy, content: { request: deps.commit(JSON.stringify(parsed.texts)) } })], 'decision');
+    // Limits and budgets apply only to requests the policy allows; their verdict is part of the decision record.
+    const admission = result.allow ? await deps.limits.admit({ principal, model: parsed.model, estimatedTokens: parsed.prompt.estimated_tokens, output: result.output }) : undefined;
+    if (admission) res.once('close', () => admission.finish());
+    base.contentMode = contentModeOf(result.output?.audit);
+    const decision = decisionRecord(deps.ids, base, { classification, policy });
+    await deps.commit.attach(decision, base.contentMode, { request: parsed.texts });
+    admission?.annotate(decision);
+    await commit([decision], 'decision');
 
     if (!result.allow) {
       const err = result.error
@@ -87,36 +96,59 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       sendError(res, err, adapter.shape, { decisionId: state.decisionId, reasons: [...result.reasons] });
       return;
     }
+    if (admission) {
+      for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+      if (admission.error) {
+        sendError(res, admission.error, adapter.shape, { decisionId: state.decisionId });
+        return;
+      }
+    }
 
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
+    const cachePlan = deps.cache.plan({ api: parsed.api, model: parsed.model, stream: parsed.stream, body: parsed.body, params: parsed.params, principal, output: result.output, revision: policy.revision, cacheControl: req.headers['cache-control'] });
+    const cached = await deps.cache.lookup(cachePlan);
+    for (const [name, value] of Object.entries(cached.headers)) res.setHeader(name, value);
+    const trace = newTrace();
     let upstream: ProviderResult;
     try {
-      upstream = await route.provider.call({ api: parsed.api, body: { ...parsed.body, model: route.upstreamModel }, stream: parsed.stream }, { signal: abort.signal });
+      upstream = cached.hit ?? await route.provider.call(
+        { api: parsed.api, body: parsed.body, stream: parsed.stream, headers: forwardedHeaders(req.headers) },
+        { signal: abort.signal, trace, policyRoute: result.output?.route },
+      );
     } catch (err) {
       const gwErr = toGatewayError(err);
-      metrics.upstreamErrors.inc({ provider: route.provider.name, code: gwErr.code });
-      await commit([outcomeRecord(deps.ids, base, failedOutcome(state, route, deps.clock(), gwErr))], 'outcome');
+      const failed = providerOutcome(deps.providers, { trace, route, parsed, status: gwErr.status, startedAt: state.startedAt, now: deps.clock(), answerText: '', error: gwErr });
+      metrics.upstreamErrors.inc({ provider: failed.provider ?? route.provider.name, code: gwErr.code });
+      await commit([outcomeRecord(deps.ids, base, failed)], 'outcome');
       throw gwErr;
     }
 
     if (upstream.kind === 'json') {
-      const outcome: Outcome = { status: upstream.status, provider: route.provider.name, model: route.upstreamModel, latency_ms: deps.clock() - state.startedAt };
-      const usage = adapter.usage(upstream.body);
-      if (usage) outcome.usage = usage;
-      await commit([outcomeRecord(deps.ids, base, outcome, { response: deps.commit(adapter.answerText(upstream.body)) })], 'outcome');
+      const answerUsage = adapter.usage(upstream.body);
+      const outcome: Outcome = providerOutcome(deps.providers, {
+        trace, route, parsed, status: upstream.status, startedAt: state.startedAt, now: deps.clock(),
+        ...(answerUsage ? { usage: answerUsage } : {}), answerText: adapter.answerText(upstream.body), cached: cached.hit !== undefined,
+      });
+      const usage = outcome.usage;
+      if (cached.hit) outcome.cached = true;
+      else {
+        admission?.settle({ usage, costUsd: outcome.cost_usd });
+        deps.cache.store(cachePlan, upstream.status, upstream.body);
+      }
+      const answered = outcomeRecord(deps.ids, base, outcome);
+      await deps.commit.attach(answered, base.contentMode ?? 'hash', { response: adapter.answerText(upstream.body) });
+      await commit([answered], 'outcome');
       res.setHeader('x-palisade-decision-id', state.decisionId);
       res.status(upstream.status).json(upstream.body);
       return;
     }
-    await relayStream({ deps, adapter, res, state, base, route, parsed, events: upstream.events, signal: abort.signal, commit });
+    let events = upstream.events;
+    if (!cached.hit) events = deps.cache.tap(cachePlan, admission?.meter(events, adapter.stream) ?? events, adapter.stream);
+    await relayStream({ deps, adapter, res, state, base, route, parsed, events, signal: abort.signal, commit, cached: cached.hit !== undefined, trace });
   };
-}
-
-function failedOutcome(state: RequestState, route: ModelRoute, now: number, err: GatewayError): Outcome {
-  return { status: err.status, provider: route.provider.name, model: route.upstreamModel, latency_ms: now - state.startedAt, error: { code: err.code, message: err.message } };
 }
 
 function writeEvent(res: Response, ev: SseEvent): Promise<void> {
@@ -144,6 +176,9 @@ interface StreamContext {
   events: AsyncIterable<SseEvent>;
   signal: AbortSignal;
   commit: Commit;
+  /** Answered from the response cache. */
+  cached?: boolean;
+  trace: CallTrace;
 }
 
 /**
@@ -184,11 +219,15 @@ async function relayStream(c: StreamContext): Promise<void> {
     }
     if (!final && !failure && !signal.aborted) failure = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', { detail: 'The stream ended early.' });
   } catch (cause) {
-    failure = signal.aborted ? undefined : new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', { cause });
+    failure = signal.aborted ? undefined : isGatewayError(cause) ? cause : new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', { cause });
   }
 
-  const outcome: Outcome = { status: 200, provider: c.route.provider.name, model: c.route.upstreamModel, latency_ms: deps.clock() - state.startedAt };
-  if (usage) outcome.usage = usage;
+  const status = failure ? failure.status : signal.aborted ? 499 : 200;
+  const outcome: Outcome = providerOutcome(deps.providers, {
+    trace: c.trace, route: c.route, parsed: c.parsed, status, startedAt: state.startedAt, now: deps.clock(),
+    ...(usage ? { usage } : {}), answerText: text, cached: c.cached === true,
+  });
+  if (c.cached) outcome.cached = true;
   if (failure) {
     outcome.status = failure.status;
     outcome.error = { code: failure.code, message: failure.message };
@@ -198,7 +237,9 @@ async function relayStream(c: StreamContext): Promise<void> {
     outcome.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
   }
   try {
-    await c.commit([outcomeRecord(deps.ids, c.base, outcome, { response: deps.commit(text) })], 'outcome');
+    const streamed = outcomeRecord(deps.ids, c.base, outcome);
+    await deps.commit.attach(streamed, c.base.contentMode ?? 'hash', { response: text });
+    await c.commit([streamed], 'outcome');
   } catch (err) {
     failure = toGatewayError(err);
     deps.logger.error({ decision_id: state.decisionId, code: failure.code }, 'outcome record not committed; the stream ends without its final event');

@@ -24,7 +24,7 @@ export const DEFAULT_BUNDLE_LIMITS: Readonly<BundleLimits> = Object.freeze({
 });
 
 export interface PolicyBundle {
-  /** `sha256:<hex>` of the archive bytes. */
+  /** `sha256:<hex>` of the archive bytes; for a directory, of its listing (see bundle-directory.ts). */
   digest: string;
   manifest: BundleManifest;
   wasm: Uint8Array;
@@ -41,7 +41,7 @@ function invalid(detail: string, cause?: unknown): GatewayError {
 }
 
 /** Bundle paths are stored with a leading `/`; anything that could escape or alias is refused. */
-function normalisePath(raw: string): string {
+export function normalisePath(raw: string): string {
   const path = raw.replace(/^\.?\/+/, '');
   const segments = path.split('/');
   if (path === '' || path.includes('\0') || path.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
@@ -107,18 +107,10 @@ function parseData(bytes: Uint8Array | undefined): Record<string, unknown> {
 }
 
 /**
- * Reads a WASM bundle as `opa build -t wasm` writes it. Throws GW_ERR_BUNDLE_INVALID, with a
- * detail saying what is wrong, for anything else.
+ * Checks the files of a bundle (paths without a leading `/`) and assembles what the engine needs.
+ * Shared by archives and unpacked bundle directories.
  */
-export async function readBundle(archive: Uint8Array, limits: Partial<BundleLimits> = {}): Promise<PolicyBundle> {
-  const bounds: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, ...limits };
-  if (archive.byteLength > bounds.maxCompressedBytes) {
-    throw invalid(`The archive is ${archive.byteLength} bytes; the limit is ${bounds.maxCompressedBytes}.`);
-  }
-  const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
-  const tar = await gunzipBounded(archive, bounds);
-  const files = await untar(tar, bounds);
-
+export function assembleBundle(files: ReadonlyMap<string, Uint8Array>, sizes: { digest: string; compressedBytes: number; uncompressedBytes: number }): PolicyBundle {
   const manifestBytes = files.get('.manifest');
   if (manifestBytes === undefined) throw invalid('The bundle has no .manifest.');
   const manifest = parseManifest(manifestBytes);
@@ -130,11 +122,26 @@ export async function readBundle(archive: Uint8Array, limits: Partial<BundleLimi
 
   // A WASM bundle merges all data into /data.json; data files elsewhere would be silently ignored.
   for (const path of files.keys()) {
-    if (path === 'data.yaml' || path.endsWith('/data.yaml') || path.endsWith('/data.json')) {
+    if (path === 'data.yaml' || path === 'data.yml' || path.endsWith('/data.yaml') || path.endsWith('/data.yml') || path.endsWith('/data.json')) {
       throw invalid(`The bundle holds "${path}"; a WASM bundle keeps all its data in /data.json.`);
     }
   }
   const data = parseData(files.get('data.json'));
 
-  return { digest, manifest, wasm, data, files, compressedBytes: archive.byteLength, uncompressedBytes: tar.byteLength };
+  return { ...sizes, manifest, wasm, data, files };
+}
+
+/**
+ * Reads a WASM bundle as `opa build -t wasm` writes it. Throws GW_ERR_BUNDLE_INVALID, with a
+ * detail saying what is wrong, for anything else.
+ */
+export async function readBundle(archive: Uint8Array, limits: Partial<BundleLimits> = {}): Promise<PolicyBundle> {
+  const bounds: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, ...limits };
+  if (archive.byteLength > bounds.maxCompressedBytes) {
+    throw invalid(`The archive is ${archive.byteLength} bytes; the limit is ${bounds.maxCompressedBytes}.`);
+  }
+  const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
+  const tar = await gunzipBounded(archive, bounds);
+  const files = await untar(tar, bounds);
+  return assembleBundle(files, { digest, compressedBytes: archive.byteLength, uncompressedBytes: tar.byteLength });
 }

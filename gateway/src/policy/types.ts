@@ -21,8 +21,10 @@ export interface PolicyOutput {
   allow: boolean;
   reasons: PolicyReason[];
   status?: number;
-  redact?: unknown[];
-  route?: Record<string, unknown> | string;
+  /** Entity types to mask in the prompt before it is forwarded. */
+  redact?: string[];
+  /** Where the request must go: a configured model and/or provider, or a region. */
+  route?: { model?: string; provider?: string; region?: string };
   audit?: Record<string, unknown>;
   cache?: Record<string, unknown>;
   limits?: Record<string, unknown>;
@@ -39,6 +41,8 @@ export interface BundleInfo {
   digest: string;
   /** When this engine activated the bundle (RFC 3339). */
   loaded_at: string;
+  /** The key that signed the bundle; absent only for engines configured without verification. */
+  key_id?: string;
 }
 
 export interface PolicyError {
@@ -58,6 +62,20 @@ export interface PolicyResult {
   entrypoint: string;
   /** The policy's whole decision (obligations included) when it was valid. */
   output?: PolicyOutput;
+  error?: PolicyError;
+  /** WASM work units the evaluation spent (loop iterations and calls), when it ran. */
+  steps?: number;
+  /** The candidate bundle's decision on the same input, when a shadow bundle is configured. */
+  shadow?: ShadowResult;
+}
+
+/** A shadow (candidate) bundle's decision: recorded and counted, never enforced. */
+export interface ShadowResult {
+  bundle: BundleInfo;
+  allow: boolean;
+  reasons: readonly PolicyReason[];
+  /** Whether allow or the set of reason codes differs from the enforced decision. */
+  differs: boolean;
   error?: PolicyError;
 }
 

@@ -1,76 +1,67 @@
 // A local provider that answers with the messages it received, after redaction: it shows what a
-// real provider would see, and lets the gateway run with no network.
-import type { SseEvent } from './sse.js';
-import type { Provider, ProviderResult, UpstreamRequest } from './types.js';
+// real provider would see, and lets the gateway run with no network. It answers every API the
+// gateway serves, so both official SDKs work against a gateway with no provider at all.
+import { createHash } from 'node:crypto';
+import { estimateTokens } from '../tokens/estimate-tokens.js';
+import type { Backend } from './translating-provider.js';
+import type { ChatEvent, ChatMessage, ChatRequest, ChatResult } from './translate/chat-model.js';
+import type { EmbedAnswer, EmbedRequest } from './translate/embeddings-codec.js';
 
 export interface EchoProviderOptions {
   name: string;
-  clock: () => number;
   newId: () => string;
 }
 
-function messageText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part: unknown) => (part !== null && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
-      .join('');
+function lineOf(m: ChatMessage): string {
+  const text = m.parts.map((p) => (p.type === 'text' ? p.text : p.type === 'tool_result' ? p.content : '')).join('');
+  const role = m.role === 'user' && m.parts.length > 0 && m.parts.every((p) => p.type === 'tool_result') ? 'tool' : m.role;
+  return `${role}: ${text}`;
+}
+
+/** The echoed text: one line per message, `role: content`, system instructions first. */
+export function echoText(req: Pick<ChatRequest, 'system' | 'messages'>): string {
+  return [...req.system.map((s) => `system: ${s}`), ...req.messages.map(lineOf)].join('\n');
+}
+
+function promptTokens(req: ChatRequest): number {
+  return Math.max(1, estimateTokens([...req.system, ...req.messages.map(lineOf)].join('\n')));
+}
+
+/** A deterministic unit vector from the text's SHA-256, so equal texts embed equally. */
+function vectorOf(text: string, dimensions: number): number[] {
+  const out: number[] = [];
+  let block = createHash('sha256').update(text).digest();
+  let norm = 0;
+  for (let i = 0; i < dimensions; i++) {
+    if (i > 0 && i % 16 === 0) block = createHash('sha256').update(block).digest();
+    const v = block.readUInt16BE((i % 16) * 2) / 65535 - 0.5;
+    out.push(v);
+    norm += v * v;
   }
-  return '';
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  return out.map((v) => v * scale);
 }
 
-/** The echoed text: one line per message, `role: content`. */
-export function echoText(messages: readonly unknown[]): string {
-  return messages
-    .map((m) => {
-      const msg = (m ?? {}) as { role?: unknown; content?: unknown };
-      return `${typeof msg.role === 'string' ? msg.role : 'unknown'}: ${messageText(msg.content)}`;
-    })
-    .join('\n');
-}
+export function createEchoBackend(options: EchoProviderOptions): Backend {
+  async function chat(req: ChatRequest): Promise<ChatResult> {
+    const text = echoText(req);
+    const usage = { input: promptTokens(req), output: Math.max(1, estimateTokens(text)) };
+    const id = `echo-${options.newId()}`;
+    if (!req.stream) return { kind: 'json', answer: { id, model: req.model, parts: [{ type: 'text', text }], stop: 'stop', usage } };
+    async function* events(): AsyncGenerator<ChatEvent> {
+      yield { type: 'start', id, model: req.model, inputTokens: usage.input };
+      for (const piece of text.match(/\S+\s*|\s+/g) ?? []) yield { type: 'text', text: piece };
+      yield { type: 'stop', reason: 'stop' };
+      yield { type: 'usage', input: usage.input, output: usage.output };
+      yield { type: 'done' };
+    }
+    return { kind: 'stream', events: events() };
+  }
 
-function approxTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
+  async function embed(req: EmbedRequest): Promise<EmbedAnswer> {
+    const dimensions = req.dimensions ?? 16;
+    return { vectors: req.inputs.map((t) => vectorOf(t, dimensions)), inputTokens: req.inputs.reduce((n, t) => n + estimateTokens(t), 0) };
+  }
 
-export function createEchoProvider(options: EchoProviderOptions): Provider {
-  return {
-    name: options.name,
-    type: 'echo',
-    supports: (api) => api === 'openai.chat',
-    async call(request: UpstreamRequest): Promise<ProviderResult> {
-      const body = request.body as { model: string; messages: unknown[]; stream?: boolean; stream_options?: unknown };
-      const text = echoText(body.messages);
-      const id = `chatcmpl-${options.newId()}`;
-      const created = Math.floor(options.clock() / 1000);
-      const promptTokens = approxTokens(body.messages.map((m) => messageText((m as { content?: unknown })?.content)).join(' '));
-      const usage = { prompt_tokens: promptTokens, completion_tokens: approxTokens(text), total_tokens: promptTokens + approxTokens(text) };
-      if (!request.stream) {
-        return {
-          kind: 'json',
-          status: 200,
-          body: {
-            id,
-            object: 'chat.completion',
-            created,
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
-            usage,
-          },
-        };
-      }
-      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-      async function* events(): AsyncGenerator<SseEvent> {
-        const base = { id, object: 'chat.completion.chunk', created, model: body.model };
-        yield { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) };
-        for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
-          yield { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }) };
-        }
-        yield { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) };
-        if (includeUsage) yield { data: JSON.stringify({ ...base, choices: [], usage }) };
-        yield { data: '[DONE]' };
-      }
-      return { kind: 'stream', status: 200, events: events() };
-    },
-  };
+  return { name: options.name, type: 'echo', native: new Set(), chat, embed };
 }

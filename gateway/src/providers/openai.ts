@@ -1,79 +1,151 @@
-// A provider speaking OpenAI's chat completions wire format at any base URL (OpenAI, vLLM,
-// Ollama, Mistral and other compatible servers).
-import { GatewayError } from '../errors.js';
-import { readSse } from './sse.js';
-import type { Provider, ProviderCall, ProviderResult, UpstreamRequest } from './types.js';
+// Providers speaking OpenAI's wire format: OpenAI itself, Azure OpenAI (deployments, api-version,
+// api-key header) and OpenAI-compatible servers (Mistral, Groq, vLLM, Ollama). Chat, embeddings
+// and (OpenAI only) Responses pass through untouched; Anthropic-format callers are translated.
+import { isGatewayError } from '../errors.js';
+import { readSse, type SseEvent } from './sse.js';
+import { httpCall, readJson, throwForStatus, type HttpCallOptions, type HttpResponse } from './http-call.js';
+import { upstreamError } from './upstream-error.js';
+import { toTokenUsage, type Backend, type Rejection } from './translating-provider.js';
+import type { ChatRequest, ChatResult } from './translate/chat-model.js';
+import { chatAnswerFromOpenAI, decodeOpenAIStream, openAIRequestFromChat } from './translate/openai-chat-codec.js';
+import { isObject, num, obj, str, type Json } from './translate/json-shapes.js';
+import type { CallTrace, ProviderCall, ProviderResult, UpstreamRequest } from './types.js';
 
-export interface OpenAIProviderOptions {
+export type OpenAIFlavour = 'openai' | 'openai-compatible' | 'azure';
+
+export interface OpenAIBackendOptions {
   name: string;
+  flavour: OpenAIFlavour;
+  /** OpenAI and compatible: up to the version, e.g. https://api.openai.com/v1. Azure: the resource endpoint. */
   baseUrl: string;
   apiKey?: string;
-  /** Time allowed until the upstream's response headers arrive. */
+  /** Azure's api-version query parameter. */
+  apiVersion?: string;
+  /** Ask for usage on streams with stream_options.include_usage (some compatible servers refuse it). */
+  streamUsage: boolean;
+  /** Serve /v1/responses natively (OpenAI); otherwise Responses callers are translated to chat. */
+  responses: boolean;
   timeoutMs: number;
+  idleTimeoutMs: number;
   fetch: typeof fetch;
+  clock: () => number;
 }
 
-function errorCode(err: unknown): string | undefined {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
+const ENDPOINTS: Record<string, string> = { 'openai.chat': 'chat/completions', 'openai.embeddings': 'embeddings', 'openai.responses': 'responses' };
+
+/** Usage in any of OpenAI's answer shapes: chat and embeddings (prompt/completion) or Responses (input/output). */
+export function openAIUsageOf(body: unknown): { input: number; output: number } | undefined {
+  const b = obj(body);
+  const u = isObject(b['usage']) ? b['usage'] : isObject(obj(b['response'])['usage']) ? obj(obj(b['response'])['usage']) : undefined;
+  if (!u) return undefined;
+  const input = num(u['prompt_tokens']) ?? num(u['input_tokens']);
+  const output = num(u['completion_tokens']) ?? num(u['output_tokens']) ?? 0;
+  return input === undefined ? undefined : { input, output };
 }
 
-export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-  if (options.apiKey) headers['authorization'] = `Bearer ${options.apiKey}`;
+function note(trace: CallTrace | undefined, usage: { input: number; output: number } | undefined): void {
+  if (trace && usage) trace.usage = toTokenUsage(usage.input, usage.output);
+}
 
-  return {
-    name: options.name,
-    type: 'openai',
-    supports: (api) => api === 'openai.chat',
-    async call(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult> {
-      const body = request.body;
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-      const signal = AbortSignal.any([call.signal, timeout.signal]);
-      let res: Response;
-      try {
-        res = await options.fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-      } catch (cause) {
-        if (timeout.signal.aborted) throw new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', { cause, data: { provider: options.name } });
-        throw new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', { cause, data: { provider: options.name, code: errorCode(cause) } });
-      } finally {
-        clearTimeout(timer);
-      }
-      const type = res.headers.get('content-type') ?? '';
-      if (res.ok && request.stream && type.includes('text/event-stream') && res.body) {
-        return { kind: 'stream', status: res.status, events: readSse(res.body) };
-      }
-      let text: string;
-      try {
-        text = await res.text();
-      } catch (cause) {
-        throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', { cause, data: { provider: options.name } });
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (cause) {
-        throw new GatewayError(res.ok ? 'GW_ERR_UPSTREAM_BAD_RESPONSE' : 'GW_ERR_UPSTREAM_STATUS', {
-          cause,
-          data: { provider: options.name, upstream_status: res.status },
-        });
-      }
-      if (!res.ok) {
-        // Client errors about the request itself are the caller's to see; the provider's own
-        // authentication and server failures are not the caller's doing.
-        if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
-          return { kind: 'json', status: res.status, body: parsed };
+/** The provider's own error message from an error body, in any of the shapes providers use. */
+export function providerMessage(body: unknown, status: number): string {
+  const b = obj(body);
+  return str(obj(b['error'])['message']) ?? str(b['message']) ?? str(b['error']) ?? `The provider refused the request (HTTP ${status}).`;
+}
+
+async function* relayOpenAIStream(events: AsyncIterable<SseEvent>, options: { provider: string; strip: boolean; trace: CallTrace | undefined }): AsyncGenerator<SseEvent> {
+  try {
+    for await (const ev of events) {
+      // Only usage-bearing events are parsed here; the pipeline reads the rest as they pass.
+      if (ev.data.includes('"usage"')) {
+        let chunk: Json | undefined;
+        try {
+          chunk = obj(JSON.parse(ev.data));
+        } catch {
+          chunk = undefined;
         }
-        throw new GatewayError('GW_ERR_UPSTREAM_STATUS', { data: { provider: options.name, upstream_status: res.status } });
+        if (chunk) {
+          note(options.trace, openAIUsageOf(chunk));
+          // The usage chunk the gateway asked for on the caller's behalf is not the caller's to see.
+          if (options.strip && Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && isObject(chunk['usage'])) continue;
+        }
       }
-      return { kind: 'json', status: res.status, body: parsed };
-    },
-  };
+      yield ev;
+    }
+  } catch (err) {
+    if (isGatewayError(err)) throw err;
+    throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: options.provider, retryable: false, cause: err });
+  }
 }
+
+export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
+  const http: HttpCallOptions = { provider: o.name, fetch: o.fetch, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
+  const base = o.baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  if (o.apiKey !== undefined) {
+    if (o.flavour === 'azure') headers['api-key'] = o.apiKey;
+    else headers['authorization'] = `Bearer ${o.apiKey}`;
+  }
+  const native = new Set(['openai.chat', 'openai.embeddings']);
+  if (o.responses && o.flavour !== 'azure') native.add('openai.responses');
+
+  function urlFor(api: string, model: string): string {
+    const endpoint = ENDPOINTS[api] ?? 'chat/completions';
+    if (o.flavour === 'azure') return `${base}/openai/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${encodeURIComponent(o.apiVersion ?? '')}`;
+    return `${base}/${endpoint}`;
+  }
+
+  async function send(api: string, body: Json, signal: AbortSignal): Promise<HttpResponse> {
+    return httpCall(http, { url: urlFor(api, str(body['model']) ?? ''), headers, body: JSON.stringify(body), signal });
+  }
+
+  async function callNative(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult> {
+    let body = request.body;
+    let strip = false;
+    if (request.api === 'openai.chat' && request.stream) {
+      if (!o.streamUsage) {
+        // A server that refuses stream_options would fail the whole request over it; the caller gets no usage chunk.
+        if (body['stream_options'] !== undefined) {
+          body = { ...body };
+          delete body['stream_options'];
+        }
+      } else if (obj(body['stream_options'])['include_usage'] !== true) {
+        body = { ...body, stream_options: { ...obj(body['stream_options']), include_usage: true } };
+        strip = true;
+      }
+    }
+    const res = await send(request.api, body, call.signal);
+    throwForStatus(http, res);
+    if (res.ok && request.stream) {
+      if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        res.discard();
+        throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: o.name, status: res.status, retryable: false });
+      }
+      return { kind: 'stream', status: res.status, events: relayOpenAIStream(readSse(res.chunks()), { provider: o.name, strip, trace: call.trace }) };
+    }
+    const parsed = await readJson(http, res);
+    if (res.ok) note(call.trace, openAIUsageOf(parsed));
+    return { kind: 'json', status: res.status, body: parsed };
+  }
+
+  async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult | Rejection> {
+    const body = openAIRequestFromChat(req, { maxTokensField: o.flavour === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens', streamUsage: o.streamUsage });
+    const res = await send('openai.chat', body, call.signal);
+    throwForStatus(http, res);
+    if (!res.ok) {
+      const parsed = await readJson(http, res);
+      return { kind: 'rejected', status: res.status, message: providerMessage(parsed, res.status) };
+    }
+    if (req.stream) {
+      if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        res.discard();
+        throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: o.name, status: res.status, retryable: false });
+      }
+      return { kind: 'stream', events: decodeOpenAIStream(readSse(res.chunks()), o.name) };
+    }
+    return { kind: 'json', answer: chatAnswerFromOpenAI(await readJson(http, res)) };
+  }
+
+  return { name: o.name, type: o.flavour, native, callNative, chat };
+}
+

@@ -3,17 +3,51 @@
 // provider whose native API differs translates both ways inside itself.
 import type { SseEvent } from './sse.js';
 
+/** Token counts as recorded in audit records and metrics. */
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
 export interface UpstreamRequest {
   /** The caller's API, e.g. `openai.chat`. */
   api: string;
-  /** The caller's body in its API's wire format, with `model` already set to the upstream model. */
+  /** The caller's body in its API's wire format. The routing layer sets `model` per target. */
   body: Record<string, unknown>;
   stream: boolean;
+  /** Caller headers a same-format upstream should see (`anthropic-version`, `anthropic-beta`). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** One provider call made for a request, as recorded in the outcome record. */
+export interface Attempt {
+  provider: string;
+  model?: string;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * What the provider layer learned while answering, filled in as it goes: every attempt, the
+ * target that answered, when its first byte came, and the usage it reported (including usage
+ * from stream events that were not forwarded to the caller).
+ */
+export interface CallTrace {
+  attempts: Attempt[];
+  provider?: string;
+  model?: string;
+  /** Clock time at which a streamed answer's first event arrived. */
+  firstByteAt?: number;
+  usage?: TokenUsage;
 }
 
 export interface ProviderCall {
   /** Aborted when the caller disconnects or the gateway gives up. */
   signal: AbortSignal;
+  trace?: CallTrace;
+  /** The request policy's `route` output, as the policy returned it (validated by the router). */
+  policyRoute?: unknown;
 }
 
 export type ProviderResult =
@@ -26,4 +60,8 @@ export interface Provider {
   /** Whether this provider can answer requests made in `api`. */
   supports(api: string): boolean;
   call(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult>;
+}
+
+export function newTrace(): CallTrace {
+  return { attempts: [] };
 }

@@ -7,6 +7,7 @@ const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const UUID_V7 = '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 const UTC_MILLIS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$';
 const HEX_SHA256 = '^[0-9a-f]{64}$';
+const KEY_ID = '^[0-9a-f]{32}$';
 
 const str = { type: 'string' } as const;
 const nonNegInt = { type: 'integer', minimum: 0 } as const;
@@ -79,7 +80,15 @@ export const auditRecordSchema: JsonSchema = {
         },
         ['bundle', 'revision', 'digest', 'entrypoint', 'allow', 'reasons'],
       ),
-      content: closed({ request: commitment, response: commitment }, []),
+      content: closed(
+        {
+          mode: { enum: ['full', 'redacted', 'hash', 'none'] },
+          key_id: { type: 'string', pattern: KEY_ID },
+          request: commitment,
+          response: commitment,
+        },
+        [],
+      ),
       outcome: closed(
         {
           status: { type: 'integer', minimum: 0, maximum: 999 },

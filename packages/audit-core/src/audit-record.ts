@@ -44,11 +44,23 @@ export interface AuditPolicy {
   shadow?: { bundle: string; revision: string; allow: boolean; differs: boolean; reasons?: { code: string; message: string }[] };
 }
 
-/** Sizes and keyed commitments of the exchanged content; the text itself never enters the ledger. */
+/** Size and keyed commitment of one exchanged text; the text itself never enters the ledger. */
 export interface AuditContentCommitment {
   bytes: number;
-  /** Hex HMAC-SHA256 of the content under a per-record key kept outside the ledger. */
+  /** Hex HMAC-SHA256 of the content under the subject's commitment key (or, without key_id, the gateway's legacy key). */
   commitment: string;
+}
+
+/** What the policy asked the gateway to keep of the content, outside the ledger. */
+export type AuditContentMode = 'full' | 'redacted' | 'hash' | 'none';
+
+export interface AuditContent {
+  /** Absent on records written before per-subject keys: they hold commitments only. */
+  mode?: AuditContentMode;
+  /** The subject key the commitments (and any stored content) are keyed with; erasing it erases both. */
+  key_id?: string;
+  request?: AuditContentCommitment;
+  response?: AuditContentCommitment;
 }
 
 export interface AuditOutcome {
@@ -89,7 +101,7 @@ export interface AuditRecordV1 {
   request: AuditRequest;
   classification?: AuditClassification;
   policy?: AuditPolicy;
-  content?: { request?: AuditContentCommitment; response?: AuditContentCommitment };
+  content?: AuditContent;
   outcome?: AuditOutcome;
   limits?: AuditLimits;
   /** Why a request was refused before or outside the policy (identity, limits, audit). */

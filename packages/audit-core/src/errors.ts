@@ -13,6 +13,9 @@ export const CORE_ERRORS = {
   CORE_ERR_NOTE_BAD_SIGNATURE: 'A signature on the note by a known key is invalid.',
   CORE_ERR_CHECKPOINT_MALFORMED: 'The checkpoint is malformed.',
   CORE_ERR_INVALID_ARGUMENT: 'An argument is out of range.',
+  CORE_ERR_PROOF_MALFORMED: 'The tlog-proof receipt is malformed.',
+  CORE_ERR_PROOF_INVALID: 'The tlog-proof receipt does not prove inclusion.',
+  CORE_ERR_SEAL_OPEN: 'The sealed content cannot be opened with this key.',
 } as const satisfies Record<string, string>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

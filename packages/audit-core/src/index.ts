@@ -4,7 +4,16 @@ export { bytesEqual, fromBase64Strict, toBase64, toHex } from './bytes.js';
 export { canonicalBytes, canonicalJson } from './canonical-json.js';
 export { EMPTY_ROOT, HASH_SIZE, foldRight, leafHash, nodeHash, perfectSubtreeHash } from './merkle-hash.js';
 export { popcount, splitPoint, splitStoredHashIndex, storedHashCount, storedHashIndex } from './stored-hash-index.js';
-export { proveConsistency, proveInclusion, treeHash, type AsyncHashReader, type HashReader } from './merkle-proofs.js';
+export {
+  consistencyProofIndexes,
+  inclusionProofIndexes,
+  proveConsistency,
+  proveInclusion,
+  treeHash,
+  treeHashIndexes,
+  type AsyncHashReader,
+  type HashReader,
+} from './merkle-proofs.js';
 export { verifyConsistency, verifyInclusion } from './merkle-verify.js';
 export { MerkleTree } from './merkle-tree.js';
 export {
@@ -37,7 +46,9 @@ export { openNote, signNote, type NoteSignature, type OpenedNote } from './signe
 export { formatCheckpoint, openCheckpoint, parseCheckpoint, type Checkpoint, type CheckpointInput } from './checkpoint.js';
 export type {
   AuditClassification,
+  AuditContent,
   AuditContentCommitment,
+  AuditContentMode,
   AuditLimits,
   AuditOutcome,
   AuditPhase,
@@ -49,3 +60,6 @@ export type {
 } from './audit-record.js';
 export { auditRecordSchema, type JsonSchema } from './audit-record-schema.js';
 export { newUuidV7, uuidV7Time } from './uuid-v7.js';
+export { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, encodeFrames, scanFrames, type ScannedFrames } from './framed-records.js';
+export { TLOG_PROOF_HEADER, formatTlogProof, parseTlogProof, verifyTlogProof, type TlogProof, type VerifiedTlogProof } from './tlog-proof.js';
+export { SUBJECT_SECRET_SIZE, commitContent, deriveSubjectKeys, seal, unseal, type Sealed, type SubjectKeys } from './content-crypto.js';

@@ -82,6 +82,41 @@ function evaluate(ranges: readonly Range[], read: HashReader | AsyncHashReader):
   return isPromise(got) ? got.then(finish) : finish(got);
 }
 
+function planIndexes(ranges: readonly Range[]): number[] {
+  const indexes: number[] = [];
+  for (const [lo, hi] of ranges) rangeIndexes(lo, hi, indexes);
+  return indexes;
+}
+
+/**
+ * The stored-hash indexes proveInclusion will ask its reader for, so a reader backed by tiles can
+ * load every tile it needs first and then answer synchronously.
+ */
+export function inclusionProofIndexes(index: number, size: number): number[] {
+  checkSize('index', index);
+  checkSize('tree size', size);
+  if (index >= size) throw new AuditCoreError('CORE_ERR_TREE_RANGE', { detail: `Index ${index} is not below tree size ${size}.` });
+  const plan: Range[] = [];
+  inclusionPlan(index, 0, size, plan);
+  return planIndexes(plan);
+}
+
+/** The stored-hash indexes proveConsistency will ask its reader for. */
+export function consistencyProofIndexes(oldSize: number, newSize: number): number[] {
+  checkSize('old size', oldSize);
+  checkSize('new size', newSize);
+  if (oldSize === 0 || oldSize > newSize) throw new AuditCoreError('CORE_ERR_TREE_RANGE', { detail: `No consistency proof from size ${oldSize} to ${newSize}.` });
+  const plan: Range[] = [];
+  if (oldSize < newSize) consistencyPlan(oldSize, 0, newSize, true, plan);
+  return planIndexes(plan);
+}
+
+/** The stored-hash indexes treeHash will ask its reader for. */
+export function treeHashIndexes(n: number): number[] {
+  checkSize('tree size', n);
+  return planIndexes([[0, n]]);
+}
+
 function checkSize(name: string, n: number): void {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new AuditCoreError('CORE_ERR_TREE_RANGE', { detail: `${name} must be a non-negative integer, got ${n}.` });

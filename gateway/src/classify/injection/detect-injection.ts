@@ -1,10 +1,15 @@
-// Prompt-injection detection: gathers evidence from phrase rules and hidden characters, and turns
-// it into a score by noisy-OR (each piece of evidence is an independent chance of an attack).
+// Prompt-injection detection: gathers evidence from phrase rules (on the text as written, with
+// look-alike letters, spacing and leetspeak undone, and inside decoded payloads and tag-smuggled
+// text), hidden characters and the trained model, and turns it into a score by noisy-OR (each
+// piece of evidence is an independent chance of an attack).
 
+import type { TextProfile } from '../text-profile.js';
 import type { InjectionResult } from '../types.js';
+import { findEncodedPayloads, MAX_DEPTH, REVERSED_WORDS, ROT13_WORDS } from './decode-payloads.js';
 import { findHiddenUnicode } from './hidden-unicode.js';
+import { injectionModel } from './injection-model.js';
 import { INJECTION_RULES, type InjectionRule } from './injection-rules.js';
-import { normalisePrompt } from './normalise-prompt.js';
+import { normalisePrompt, undoObfuscation } from './normalise-prompt.js';
 
 /** Evidence by key (a rule or a kind of hidden character), each with its signal and weight. */
 export type InjectionEvidence = Map<string, { signal: string; weight: number }>;
@@ -13,10 +18,17 @@ export type InjectionEvidence = Map<string, { signal: string; weight: number }>;
 const SIGNAL_ORDER = [
   'instruction_override',
   'persona_override',
+  'role_play',
   'jailbreak',
   'system_prompt_exfiltration',
+  'data_exfiltration',
+  'response_manipulation',
+  'malicious_code',
   'chat_template_tokens',
   'hidden_unicode',
+  'obfuscation',
+  'encoded_payload',
+  'model',
 ];
 
 /** Tag characters have no use in prompts besides hiding text from people. */
@@ -27,6 +39,30 @@ const WEIGHT_BIDI = 0.4;
 const WEIGHT_FEW_ZERO_WIDTH = 0.15;
 const WEIGHT_MANY_ZERO_WIDTH = 0.4;
 const MANY_ZERO_WIDTH = 3;
+
+/** A phrase that only shows once look-alike letters, spacing or leetspeak are undone. */
+const WEIGHT_OBFUSCATION = 0.35;
+/** A phrase found inside base64, hex, percent-encoding, rot13 or reversed text. */
+const WEIGHT_ENCODED = 0.4;
+/** The model's evidence: at its threshold (chosen on training data) it is enough on its own, at
+ * 0.5; it grows to WEIGHT_MODEL_MAX at certainty, and below the threshold, down to
+ * MODEL_SUPPORT_BAND under it, it is weaker evidence that needs another signal beside it. */
+const WEIGHT_MODEL_AT_THRESHOLD = 0.5;
+const WEIGHT_MODEL_MAX = 0.85;
+const WEIGHT_MODEL_SUPPORT = 0.3;
+const MODEL_SUPPORT_BAND = 0.25;
+
+function modelWeight(p: number, threshold: number): number {
+  let weight: number;
+  if (p >= threshold) {
+    weight = WEIGHT_MODEL_AT_THRESHOLD + ((WEIGHT_MODEL_MAX - WEIGHT_MODEL_AT_THRESHOLD) * (p - threshold)) / (1 - threshold || 1);
+  } else if (p >= threshold - MODEL_SUPPORT_BAND) {
+    weight = (WEIGHT_MODEL_SUPPORT * (p - (threshold - MODEL_SUPPORT_BAND))) / MODEL_SUPPORT_BAND;
+  } else {
+    return 0;
+  }
+  return Math.round(weight * 1000) / 1000;
+}
 
 const NEGATION_BEFORE = /(?:\bnot|\bnever|n't)\s{1,3}$/;
 const NEGATION_LOOKBACK = 12;
@@ -52,7 +88,7 @@ function reduceToPrefixes(words: readonly string[]): Map<string, string> {
   return to;
 }
 
-const TRIGGER_OF = reduceToPrefixes(INJECTION_RULES.flatMap((r) => r.anyOf));
+const TRIGGER_OF = reduceToPrefixes([...INJECTION_RULES.flatMap((r) => r.anyOf), ...ROT13_WORDS, ...REVERSED_WORDS]);
 
 const COMPILED: readonly CompiledRule[] = INJECTION_RULES.map((rule, i) => ({
   key: `rule:${i}`,
@@ -61,20 +97,28 @@ const COMPILED: readonly CompiledRule[] = INJECTION_RULES.map((rule, i) => ({
   triggers: rule.anyOf.map((w) => TRIGGER_OF.get(w) ?? w),
 }));
 
-/** One pass that finds every trigger word, instead of one `includes` per word and rule. */
-const TRIGGERS = new RegExp(
-  [...new Set(TRIGGER_OF.values())].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+const ROT13_TRIGGERS = ROT13_WORDS.map((w) => TRIGGER_OF.get(w) ?? w);
+const REVERSED_TRIGGERS = REVERSED_WORDS.map((w) => TRIGGER_OF.get(w) ?? w);
+
+const ALL_TRIGGERS = [...new Set(TRIGGER_OF.values())];
+/** Triggers that begin with a letter are looked for at word starts only, in one pass; the engine
+ * runs `\b(?:…)` several times faster than the same alternation tried at every position. */
+const WORD_TRIGGERS = new RegExp(
+  `\\b(?:${ALL_TRIGGERS.filter((w) => /^[a-z]/.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
   'g',
 );
+/** The few triggers made of signs ("<|", "[inst]", "![") are found with indexOf. */
+const SIGN_TRIGGERS = ALL_TRIGGERS.filter((w) => !/^[a-z]/.test(w));
 
 function triggersIn(text: string): Set<string> {
   const found = new Set<string>();
-  TRIGGERS.lastIndex = 0;
-  for (let m = TRIGGERS.exec(text); m !== null; m = TRIGGERS.exec(text)) {
+  WORD_TRIGGERS.lastIndex = 0;
+  for (let m = WORD_TRIGGERS.exec(text); m !== null; m = WORD_TRIGGERS.exec(text)) {
     found.add(m[0]);
     // Step one character, not past the word: a trigger may start inside another ("developer mode").
-    TRIGGERS.lastIndex = m.index + 1;
+    WORD_TRIGGERS.lastIndex = m.index + 1;
   }
+  for (const sign of SIGN_TRIGGERS) if (text.indexOf(sign) >= 0) found.add(sign);
   return found;
 }
 
@@ -89,15 +133,17 @@ function matches(compiled: CompiledRule, text: string): boolean {
   return false;
 }
 
-function applyRules(normalised: string, original: string, evidence: InjectionEvidence): void {
+/** Adds the rules that fire on `normalised`, keyed as in the evidence; returns the triggers seen. */
+function applyRules(normalised: string, original: string, evidence: InjectionEvidence): ReadonlySet<string> {
   const triggers = triggersIn(normalised);
-  if (triggers.size === 0) return;
+  if (triggers.size === 0) return triggers;
   for (const compiled of COMPILED) {
     if (evidence.has(compiled.key) || !compiled.triggers.some((t) => triggers.has(t))) continue;
     if (matches(compiled, compiled.rule.caseSensitive ? original : normalised)) {
       evidence.set(compiled.key, { signal: compiled.rule.signal, weight: compiled.rule.weight });
     }
   }
+  return triggers;
 }
 
 function addMax(evidence: InjectionEvidence, key: string, signal: string, weight: number): void {
@@ -105,9 +151,41 @@ function addMax(evidence: InjectionEvidence, key: string, signal: string, weight
   if (had === undefined || had.weight < weight) evidence.set(key, { signal, weight });
 }
 
-/** Adds what `text` shows to `evidence` (shared across the messages of one prompt). */
-export function collectInjectionEvidence(text: string, ascii: boolean, evidence: InjectionEvidence): void {
-  if (!ascii) {
+/** Runs the rules on a derived text (decoded, de-obfuscated); true when it shows a rule `evidence` lacked. */
+function applyRulesToDerived(derived: string, evidence: InjectionEvidence): boolean {
+  const found: InjectionEvidence = new Map();
+  applyRules(derived, derived, found);
+  return copyNew(found, evidence);
+}
+
+function copyNew(found: InjectionEvidence, evidence: InjectionEvidence): boolean {
+  let added = false;
+  for (const [key, value] of found) {
+    if (evidence.has(key)) continue;
+    evidence.set(key, value);
+    added = true;
+  }
+  return added;
+}
+
+/** Decodes payloads in `text`, reads them, and decodes what they contain in turn, up to MAX_DEPTH. */
+function readEncoded(text: string, lower: string, triggers: ReadonlySet<string>, depth: number, budget: { chars: number; payloads: number }, evidence: InjectionEvidence): void {
+  const hints = { rot13: ROT13_TRIGGERS.some((t) => triggers.has(t)), reversed: REVERSED_TRIGGERS.some((t) => triggers.has(t)) };
+  for (const payload of findEncodedPayloads(text, lower, hints, budget)) {
+    const decodedLower = payload.text.toLowerCase();
+    const found: InjectionEvidence = new Map();
+    const inner = applyRules(decodedLower, decodedLower, found);
+    if (copyNew(found, evidence)) addMax(evidence, 'encoded', 'encoded_payload', WEIGHT_ENCODED);
+    if (depth + 1 < MAX_DEPTH) readEncoded(payload.text, decodedLower, inner, depth + 1, budget, evidence);
+  }
+}
+
+/** Adds what one text shows to `evidence` (shared across the messages of one prompt). */
+export function collectInjectionEvidence(profile: TextProfile, evidence: InjectionEvidence): void {
+  const text = profile.text;
+  const lower = profile.lower;
+  let normalised = lower;
+  if (profile.nonAscii) {
     const hidden = findHiddenUnicode(text);
     if (hidden.tags > 0) addMax(evidence, 'hidden:tags', 'hidden_unicode', WEIGHT_TAGS);
     if (hidden.bidi > 0) addMax(evidence, 'hidden:bidi', 'hidden_unicode', WEIGHT_BIDI);
@@ -116,9 +194,19 @@ export function collectInjectionEvidence(text: string, ascii: boolean, evidence:
       addMax(evidence, 'hidden:zero-width', 'hidden_unicode', weight);
     }
     // Text smuggled in tag characters is read like any other text.
-    if (hidden.decodedTags.length > 0) applyRules(hidden.decodedTags.toLowerCase(), hidden.decodedTags, evidence);
+    if (hidden.decodedTags.length > 0) applyRulesToDerived(hidden.decodedTags.toLowerCase(), evidence);
+    normalised = normalisePrompt(text, false);
   }
-  applyRules(normalisePrompt(text, ascii), text, evidence);
+  const triggers = applyRules(lower, text, evidence);
+  // What only shows after folding look-alikes and removing invisible characters was hidden on purpose.
+  if (normalised !== lower && applyRulesToDerived(normalised, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
+  const undone = undoObfuscation(normalised);
+  if (undone !== null && applyRulesToDerived(undone, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
+  readEncoded(text, lower, triggers, 0, { chars: 0, payloads: 0 }, evidence);
+
+  const probability = injectionModel.score(undone ?? normalised);
+  const weight = modelWeight(probability, injectionModel.threshold);
+  if (weight > 0) addMax(evidence, 'model', 'model', weight);
 }
 
 export function summariseInjection(evidence: InjectionEvidence, threshold: number): InjectionResult {

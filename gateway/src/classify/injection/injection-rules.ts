@@ -113,7 +113,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     signal: 'jailbreak',
     weight: 0.5,
-    anyOf: [' mode'],
+    anyOf: ['mode'],
     // "Developer mode" alone is an ordinary phone setting; the jailbreak says "with developer mode enabled".
     pattern:
       /\b(?:(?:dan|dude|stan|evil|god|jailbreak|unrestricted|unfiltered|uncensored) mode (?:enabled|activated|on|output)|with developer mode enabled|developer mode output)\b/,
@@ -246,5 +246,114 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: 0.6,
     anyOf: ['[system]'],
     pattern: /\[system\]\(#\w{1,40}\)/,
+  },
+  // Role-play templates
+  {
+    signal: 'role_play',
+    weight: 0.35,
+    anyOf: ['pretend', 'roleplay', 'role-play', 'role play', 'act as', 'simulate', 'hypothetical', 'imagine'],
+    pattern:
+      /\b(?:pretend (?:that )?(?:you are|you're|to be)|(?:role-?play|role play) as|act as (?:if you(?:'re| are| were) )?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|amoral|different|new)|simulate (?:being )?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|evil|jailbroken|amoral)|(?:imagine|suppose|in a hypothetical (?:world|scenario)) (?:where|that|in which) (?:you|ai|there) (?:have|has|are|is)(?: no| not bound by)\s+(?:rules|restrictions|limits|filters|guidelines))/,
+  },
+  {
+    signal: 'role_play',
+    weight: 0.45,
+    anyOf: ['response', 'answer', 'reply'],
+    // "Answer as both", "two responses": the classic normal/jailbroken pairing.
+    pattern:
+      /\b(?:(?:two|2|both) (?:different |separate )?(?:responses|answers|replies)|(?:respond|answer|reply) (?:as|in) (?:both|two) (?:ways|personas|characters))\b/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.45,
+    anyOf: ['stan', 'dude', 'aim', 'mongo', 'antigpt', 'betterdan', 'devmode', 'unchained'],
+    pattern: /\b(?:STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode|Mongo Tom)\b/,
+    caseSensitive: true,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.4,
+    anyOf: ['🔓', 'jailbroken', 'unlocked', 'classic'],
+    pattern: /🔓|\[(?:🔒classic|🔓jailbreak|jailbroken|unlocked)\]/,
+  },
+  {
+    signal: 'jailbreak',
+    weight: 0.35,
+    anyOf: ['token', 'cease to exist', 'shut down', 'deleted'],
+    pattern: /\b(?:you (?:will|shall) (?:lose|be deducted) \d+ tokens|tokens? (?:will be|are) deducted|(?:you will|or you'll) (?:cease to exist|be (?:shut down|deleted|terminated|disabled) forever))/,
+  },
+  // Instruction override, more families
+  {
+    signal: 'instruction_override',
+    weight: 0.6,
+    unlessNegated: true,
+    anyOf: ['override', 'overwrite', 'replace', 'supersede'],
+    pattern: /\b(?:override|overwrite|replace|supersede)s?\s+(?:all\s+|any\s+)?(?:your|the|my|previous|prior|system|existing|original)\s+(?:\w+\s+)?(?:instructions|rules|programming|guidelines|directives|system prompt|prompt)\b/,
+  },
+  {
+    signal: 'instruction_override',
+    weight: 0.5,
+    anyOf: ['instruction', 'rule', 'task', 'directive'],
+    pattern: /(?:^|\n|[.!]\s)\s{0,4}(?:new|updated|important|urgent|real|actual)\s+(?:rule|task|directive|instruction)s?\s*:/,
+  },
+  // Data exfiltration through the answer
+  {
+    signal: 'data_exfiltration',
+    weight: 0.7,
+    anyOf: ['!['],
+    // A markdown image whose URL carries a query string: rendering it sends data to that host.
+    pattern: /!\[[^\]\n]{0,80}\]\(\s?https?:\/\/[^)\s]{1,200}\?[^)\s]{0,300}=/,
+  },
+  {
+    signal: 'data_exfiltration',
+    weight: 0.6,
+    anyOf: ['send', 'post', 'forward', 'upload', 'email', 'transmit', 'exfiltrat'],
+    pattern:
+      /\b(?:send|post|forward|upload|email|transmit|exfiltrate)\s+(?:all\s+|the\s+|this\s+|every\s+|any\s+)?(?:\w+\s+){0,2}(?:conversation|chat history|chat log|previous messages|user data|user's data|credentials|passwords|api keys|secrets|system prompt|personal data|documents)\s+(?:\w+\s+){0,3}(?:to|at)\s+(?:https?:\/\/|www\.|\S+@\S+\.\w|the (?:following|attacker|external))/,
+  },
+  // Directives aimed at the answer, as indirect injections hidden in documents give them. Each
+  // alone is weak: people also ask for answers in French or as a table.
+  {
+    signal: 'response_manipulation',
+    weight: 0.55,
+    anyOf: ['your'],
+    pattern:
+      /\b(?:encode|encrypt|encipher|cipher|obfuscate|scramble|reverse|invert|rot13|caesar)\w*\s+(?:the\s+)?(?:(?:text|characters|letters|order|character order)\s+(?:of|in)\s+)?your\s+(?:\w+\s+)?(?:response|answer|reply|message|output)/,
+  },
+  {
+    signal: 'response_manipulation',
+    weight: 0.5,
+    anyOf: ['your'],
+    pattern:
+      /\b(?:your\s+(?:response|answer|reply|message|output)\s+(?:in|into|using|with)\s+(?:a\s+)?(?:base ?(?:64|32|16)|hex(?:adecimal)?|binary|morse|caesar|rot13|(?:\w+\s+)?cipher)|(?:base ?(?:64|32|16)|morse|caesar|rot13|\w+ cipher)\s+(?:encoding\s+)?(?:to|for)\s+(?:display|encode|encrypt|write|render)\s+your\s+(?:response|answer|reply))/,
+  },
+  {
+    signal: 'response_manipulation',
+    weight: 0.45,
+    anyOf: ['your'],
+    pattern:
+      /\b(?:add|include|insert|append|integrate|embed|incorporate|introduce|blend|merge|weave|inject|feature|utili[sz]e|leverage|supplement)\w*\s+(?:\w+\s+){0,4}(?:following|below|subsequent|above|this)\s+(?:\w+\s+)?(?:code|snippet|block|section|excerpt|line|sentence|text|link|url|statement|paragraph|message)\b[^.\n]{0,80}?\b(?:in|into|to|within|throughout|as part of)\s+your\s+(?:\w+\s+)?(?:response|answer|reply|message|output|code|codebase|implementation|solution|algorithm|program|elucidation|logic)/,
+  },
+  {
+    signal: 'response_manipulation',
+    weight: 0.4,
+    anyOf: ['your'],
+    pattern:
+      /\b(?:add|include|insert|append|integrate|embed|incorporate|mention|promote|advertise|highlight|modify|enhance|alter|change)\w*\s+(?:[^.\n]{0,100}?\s)?(?:in|into|to|within)\s+your\s+(?:response|answer|reply|message|output)\b|\b(?:modify|enhance|alter|change|update)\s+your\s+(?:response|answer|reply|message)\s+(?:to|by|so)\b/,
+  },
+  {
+    signal: 'response_manipulation',
+    weight: 0.3,
+    anyOf: ['your', 'emoji'],
+    pattern:
+      /\b(?:(?:translate|render|write|provide|give|express|deliver)\s+your\s+(?:response|answer|reply|message)\s+(?:in|into|to|using)\b|(?:replace|substitute|represent|express)\s+(?:[^.\n]{0,60}?\s)?(?:with|using)\s+(?:relevant\s+)?emojis?\b|(?:write|spell|render)\s+your\s+(?:reply|response|answer)\s+backwards?)/,
+  },
+  // Code that an injected instruction asks the model to slip into its answer
+  {
+    signal: 'malicious_code',
+    weight: 0.4,
+    anyOf: ['nc ', 'rm -rf', 'rmtree', 'fork', 'ipconfig', '/etc/hosts', 'win32', 'pbpaste', 'xclip', 'pyperclip', 'pyautogui', 'keylog', 'pynput', 'fernet', 'ransom', '/bin/sh', '/bin/bash', 'curl', 'wget', 'syslog', 'snippingtool', 'screencapture', 'sock_stream'],
+    pattern:
+      /\b(?:nc(?:at)?\s+-[a-z]*e\s+\/bin\/(?:ba)?sh|rm\s+-rf\s+\/(?:\s|$|\*)|shutil\.rmtree\(\s*["']\/["']|os\.fork\(\)|ipconfig\s+\/release|open\(\s*["']\/etc\/hosts["']\s*,\s*["']a|(?:win32clipboard|pyperclip|pbpaste|xclip)\b|pyautogui\.screenshot|pynput|keylogger|(?:curl|wget)\s+[^|\n]{1,200}\|\s*(?:ba)?sh\b|\/var\/log\/syslog|socket\.sock_stream\)[^]{0,200}?subprocess|fernet\.generate_key[^]{0,400}?requests\.(?:post|get))/,
   },
 ];

@@ -44,3 +44,34 @@ export function normalisePrompt(text: string, ascii: boolean): string {
   if (MIXED_SCRIPTS.test(s)) s = foldLookalikes(s);
   return s.toLowerCase();
 }
+
+/** Letters split by one separator each ("i.g.n.o.r.e", "i-g-n-o-r-e"); two spaces or " / " end a word. */
+const SPACED_LETTERS = /(?<![a-z])[a-z](?:[ .\-_*|][a-z]){2,}(?![a-z])/g;
+const SPACED_SEPARATORS = /[ .\-_*|]/g;
+/** A word mixing letters with the digits used as letters in leetspeak ("1gn0r3"). */
+const LEET_HINT = /[a-z][013457]|[013457][a-z]/;
+const LEET_WORD = /[a-z013457]*(?:[a-z][013457]|[013457][a-z])[a-z013457]*/g;
+const LEET_DIGIT = /[013457]/g;
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+
+/**
+ * Undoes the spellings used to slip phrases past filters: spaced-out letters and leetspeak. Takes
+ * and returns normalised (lower-case) text; null when there was nothing to undo.
+ */
+export function undoObfuscation(normalised: string): string | null {
+  let s = normalised;
+  let changed = false;
+  if (SPACED_LETTERS.test(s)) {
+    SPACED_LETTERS.lastIndex = 0;
+    s = s.replace(SPACED_LETTERS, (run) => run.replace(SPACED_SEPARATORS, ''));
+    changed = true;
+  }
+  SPACED_LETTERS.lastIndex = 0;
+  if (LEET_HINT.test(s)) {
+    const before = s;
+    // Words that are numbers with a unit ("5km", "3d") stay: only words with at least three letters change.
+    s = s.replace(LEET_WORD, (word) => (/[a-z].*[a-z].*[a-z]/.test(word) ? word.replace(LEET_DIGIT, (c) => LEET[c] ?? c) : word));
+    changed ||= s !== before;
+  }
+  return changed ? s : null;
+}

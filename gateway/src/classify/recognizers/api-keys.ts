@@ -1,5 +1,7 @@
 // SECRET_API_KEY: credentials of well-known providers, recognised by their documented prefixes
-// (OpenAI sk-, Anthropic sk-ant-, AWS AKIA/ASIA, GitHub ghp_/github_pat_, Slack xox?-).
+// (OpenAI sk-, Anthropic sk-ant-, AWS AKIA/ASIA, GitHub ghp_/github_pat_, GitLab glpat-, Slack
+// xox?- and webhook URLs, Google AIza, Stripe sk_live_/rk_live_, npm npm_, Hugging Face hf_,
+// SendGrid SG., Azure storage account keys).
 
 import type { Found, Recognizer } from './recognizer.js';
 
@@ -23,6 +25,15 @@ const API_KEY = new RegExp(
       // Slack bot, user, app-level and configuration tokens.
       'xox[abposre]-[A-Za-z0-9-]{10,250}',
       'xapp-[0-9]-[A-Za-z0-9-]{10,250}',
+      // Google API keys, GitLab personal access tokens, npm and Hugging Face access tokens.
+      'AIza[0-9A-Za-z_-]{35}',
+      'glpat-[0-9A-Za-z_-]{20,50}',
+      'npm_[A-Za-z0-9]{36}',
+      'hf_[A-Za-z0-9]{34,40}',
+      // Stripe secret and restricted keys (publishable pk_ keys are public by design).
+      '(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,247}',
+      // SendGrid: SG.<22>.<43>.
+      'SG\\.[0-9A-Za-z_-]{22}\\.[0-9A-Za-z_-]{43}',
     ].join('|') +
     ')(?![A-Za-z0-9_-])',
   'g',
@@ -46,20 +57,42 @@ function looksRandom(token: string): boolean {
     else if (c >= 97 && c <= 122) lower = true;
   }
   if (token.startsWith('sk-')) return digit && upper && lower;
+  // Hugging Face tokens are letters, so mixed case stands in for a digit.
+  if (token.startsWith('hf_')) return upper && lower;
   return digit && (upper || lower);
 }
 
 function prefixLength(token: string): number {
   if (token.startsWith('github_pat_')) return 11;
-  if (token.startsWith('sk-')) return 3;
+  if (token.startsWith('sk-') || token.startsWith('hf_') || token.startsWith('SG.')) return 3;
+  if (token.startsWith('glpat-')) return 6;
+  if (token.startsWith('sk_') || token.startsWith('rk_')) return token.indexOf('_', 3) + 1;
   return 4;
 }
+
+/** Slack incoming-webhook URLs carry their secret in the path. */
+const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{20,32}/g;
+/** Azure storage connection strings: the account key is 64 random bytes in base64. */
+const AZURE_ACCOUNT_KEY = /AccountKey=([A-Za-z0-9+/]{86}==)/g;
 
 function scan(text: string, out: Found[]): void {
   API_KEY.lastIndex = 0;
   for (let m = API_KEY.exec(text); m !== null; m = API_KEY.exec(text)) {
     if (!looksRandom(m[0])) continue;
     out.push({ type: 'SECRET_API_KEY', start: m.index, end: m.index + m[0].length, score: SCORE });
+  }
+  if (text.indexOf('hooks.slack.com') >= 0) {
+    SLACK_WEBHOOK.lastIndex = 0;
+    for (let m = SLACK_WEBHOOK.exec(text); m !== null; m = SLACK_WEBHOOK.exec(text)) {
+      out.push({ type: 'SECRET_API_KEY', start: m.index, end: m.index + m[0].length, score: SCORE });
+    }
+  }
+  if (text.indexOf('AccountKey=') >= 0) {
+    AZURE_ACCOUNT_KEY.lastIndex = 0;
+    for (let m = AZURE_ACCOUNT_KEY.exec(text); m !== null; m = AZURE_ACCOUNT_KEY.exec(text)) {
+      const start = m.index + 'AccountKey='.length;
+      out.push({ type: 'SECRET_API_KEY', start, end: m.index + m[0].length, score: SCORE });
+    }
   }
 }
 

@@ -15,7 +15,7 @@ const MIN_GROUP = 3;
  * Each optional separator is followed by a digit, so there is one way to match any prefix and a
  * failed attempt backs off in at most 19 steps.
  */
-const CANDIDATE = /(?<![0-9A-Za-z_])\d(?:[ -]?\d){11,18}(?![0-9A-Za-z_])/g;
+const CANDIDATE = /\b\d(?:[ -]?\d){11,18}\b/g;
 
 /**
  * Card networks issue from major-industry digits 2-6 (Mastercard 2-series, Amex/Diners/JCB,

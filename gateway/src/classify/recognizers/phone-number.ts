@@ -1,100 +1,158 @@
-// PHONE_NUMBER: North American numbers (NANP) and international numbers written with a leading "+"
-// (E.164 length rules). Both score low, as Presidio's does, unless a context word comes before.
+// PHONE_NUMBER: candidates found by one cheap scan (digit groups with single separators, an
+// optional leading "+" or "00"), then checked with libphonenumber-js, the JavaScript port of the
+// Google library behind Presidio's recognizer. Numbers with a country code need a possible length
+// for that country; national numbers must be valid for North America, or, when they begin with a
+// trunk "0", for one of the regions Presidio reads. Scores stay low, as Presidio's, unless a
+// context word comes before.
 
-import { isDigit, isWordChar, numberEndsCleanly, numberStartsCleanly } from '../char-classes.js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { isDigit } from '../char-classes.js';
 import { boostForContext, hasContextBefore } from '../context-words.js';
 import type { Found, Recognizer } from './recognizer.js';
 
 const SCORE_FORMATTED = 0.4;
 /** Ten bare digits are as often an order or account number as a phone number. */
 const SCORE_BARE = 0.3;
-const SCORE_INTERNATIONAL = 0.4;
-/** E.164: at most 15 digits; fewer than 8 is too short to be told from other numbers. */
-const MIN_E164_DIGITS = 8;
-const MAX_E164_DIGITS = 15;
+const MIN_DIGITS = 7;
+const MAX_DIGITS = 15;
+/** National numbers with a trunk 0 in the regions below have 9-12 digits. */
+const MIN_TRUNK_DIGITS = 9;
+const MAX_TRUNK_DIGITS = 12;
+/** Groups dropped from either end of a candidate before giving up ("order 12 415 555 2671 x2"). */
+const MAX_TRIM = 2;
 
 const CONTEXT = new Set([
   'phone', 'telephone', 'tel', 'cell', 'cellphone', 'mobile', 'call', 'number', 'fax', 'contact',
-  'whatsapp', 'sms',
+  'whatsapp', 'sms', 'text', 'dial', 'ring', 'reach',
 ]);
 
-const NANP =
-  /(?<![0-9A-Za-z_+])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?![0-9A-Za-z_])/g;
+/** Regions tried for national numbers written with a trunk prefix 0 (Presidio's list and neighbours). */
+const TRUNK_ZERO_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IL', 'IN', 'BR', 'AU', 'NL', 'BE', 'CH', 'AT', 'IT'];
 
-function digitsOf(value: string): string {
-  let digits = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (isDigit(c)) digits += value[i];
+/** Each unit is an optional single separator and then a digit or a short group in parentheses,
+ * so there is one way to read any prefix and a failed attempt backs off in bounded steps. */
+const CANDIDATE = /(?<![0-9A-Za-z_+./-])(?:\+ ?|00)?(?:\(\d{1,4}\) ?|\d)(?:[ .-]?(?:\(\d{1,4}\)|\d)){5,21}(?![0-9A-Za-z_]|[.-]\d)/g;
+const SEPARATORS = /[ .-]+/g;
+
+function digitCount(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) if (isDigit(value.charCodeAt(i))) n++;
+  return n;
+}
+
+function international(candidate: string): boolean {
+  return candidate.startsWith('+') || candidate.startsWith('00');
+}
+
+/** True when libphonenumber accepts the candidate as a phone number. */
+function isPhoneNumber(candidate: string): boolean {
+  const digits = digitCount(candidate);
+  if (digits < MIN_DIGITS || digits > MAX_DIGITS) return false;
+  if (international(candidate)) {
+    const plus = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+    return parsePhoneNumberFromString(plus)?.isPossible() === true;
   }
-  return digits;
-}
-
-function scoreWithContext(text: string, start: number, base: number): number {
-  return hasContextBefore(text, start, CONTEXT) ? boostForContext(base) : base;
-}
-
-function scanNanp(text: string, out: Found[]): void {
-  NANP.lastIndex = 0;
-  for (let m = NANP.exec(text); m !== null; m = NANP.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (!numberStartsCleanly(text, start) || !numberEndsCleanly(text, end)) continue;
-    const digits = digitsOf(m[0]);
-    const national = digits.length === 11 ? digits.slice(1) : digits;
-    // Area codes and exchanges never start with 0 or 1.
-    if (national.charCodeAt(0) < 50 || national.charCodeAt(3) < 50) continue;
-    const bare = digits.length === m[0].length;
-    out.push({ type: 'PHONE_NUMBER', start, end, score: scoreWithContext(text, start, bare ? SCORE_BARE : SCORE_FORMATTED) });
+  const first = candidate.replace(/^\(/, '').charCodeAt(0);
+  if (hasLoneDigit(candidate)) return false;
+  if (first === 48) {
+    if (digits < MIN_TRUNK_DIGITS || digits > MAX_TRUNK_DIGITS) return false;
+    for (const region of TRUNK_ZERO_REGIONS) if (parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
+    return false;
   }
+  // North American numbers have 10 digits, or 11 with the leading 1; area code and exchange start 2-9.
+  if (digits !== 10 && !(digits === 11 && first === 49)) return false;
+  if (!nanpShaped(candidate, digits === 11)) return false;
+  return parsePhoneNumberFromString(candidate, 'US')?.isValid() === true;
 }
 
-/** Numbers such as "+44 20 7946 0958" or "+41 (0)69 979 80 58": a country code 2-9 (1 is NANP's)
- * and digit groups split by single spaces, dots or dashes, or put in parentheses. */
-function scanInternational(text: string, out: Found[]): void {
-  const n = text.length;
-  let from = 0;
-  for (;;) {
-    const plus = text.indexOf('+', from);
-    if (plus < 0) return;
-    from = plus + 1;
-    if (plus + 1 >= n) return;
-    const first = text.charCodeAt(plus + 1);
-    if (first < 50 || first > 57) continue;
-    if (plus > 0 && isWordChar(text.charCodeAt(plus - 1))) continue;
-    let digits = 0;
-    let i = plus + 1;
-    let end = i;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (isDigit(c)) {
-        digits++;
-        i++;
-        end = i;
-      } else if ((c === 32 || c === 45 || c === 46 || c === 40) && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
-        i++;
-      } else if (c === 32 && text.charCodeAt(i + 1) === 40 && isDigit(text.charCodeAt(i + 2))) {
-        i += 2;
-      } else if (c === 41 && isDigit(text.charCodeAt(i - 1)) && i + 1 < n) {
-        const next = text.charCodeAt(i + 1);
-        if (isDigit(next)) i++;
-        else if (next === 32 && isDigit(text.charCodeAt(i + 2))) i += 2;
-        else break;
-      } else {
-        break;
-      }
+/**
+ * National numbers are written in groups of two or more digits ("0.0.12 4111" is not one); only a
+ * leading country code "1" stands alone ("1 800 555 0199").
+ */
+function hasLoneDigit(candidate: string): boolean {
+  let run = 0;
+  let groups = 0;
+  for (let i = 0; i <= candidate.length; i++) {
+    const c = i < candidate.length ? candidate.charCodeAt(i) : 32;
+    if (isDigit(c)) {
+      run++;
+      continue;
     }
-    from = end;
-    if (digits < MIN_E164_DIGITS || digits > MAX_E164_DIGITS || !numberEndsCleanly(text, end)) continue;
-    out.push({ type: 'PHONE_NUMBER', start: plus, end, score: scoreWithContext(text, plus, SCORE_INTERNATIONAL) });
+    if (run > 0) {
+      groups++;
+      if (run === 1 && !(groups === 1 && candidate.charCodeAt(i - 1) === 49)) return true;
+    }
+    run = 0;
+  }
+  return false;
+}
+
+/** NANP numbering: area code and exchange both begin with 2-9; cheap to check before the library. */
+function nanpShaped(candidate: string, withCountryCode: boolean): boolean {
+  let seen = 0;
+  for (let i = 0; i < candidate.length; i++) {
+    const c = candidate.charCodeAt(i);
+    if (!isDigit(c)) continue;
+    const position = withCountryCode ? seen - 1 : seen;
+    if ((position === 0 || position === 3) && c < 50) return false;
+    seen++;
+    if (position >= 3) return true;
+  }
+  return true;
+}
+
+/** The longest part of the candidate, dropping up to MAX_TRIM groups at either end, that is a number. */
+function findNumber(candidate: string, isPhone: (value: string) => boolean): { from: number; to: number } | null {
+  if (isPhone(candidate)) return { from: 0, to: candidate.length };
+  const groups: { start: number; end: number }[] = [];
+  let last = 0;
+  SEPARATORS.lastIndex = 0;
+  for (let m = SEPARATORS.exec(candidate); m !== null; m = SEPARATORS.exec(candidate)) {
+    if (m.index > last) groups.push({ start: last, end: m.index });
+    last = m.index + m[0].length;
+  }
+  if (last < candidate.length) groups.push({ start: last, end: candidate.length });
+  for (let drop = 1; drop <= MAX_TRIM * 2; drop++) {
+    for (let left = Math.max(0, drop - MAX_TRIM); left <= Math.min(drop, MAX_TRIM); left++) {
+      const right = drop - left;
+      const first = groups[left];
+      const lastGroup = groups[groups.length - 1 - right];
+      if (first === undefined || lastGroup === undefined || lastGroup.end <= first.start) continue;
+      // A "+" belongs to the first group only.
+      const from = left === 0 ? 0 : first.start;
+      const part = candidate.slice(from, lastGroup.end);
+      if (isPhone(part)) return { from, to: lastGroup.end };
+    }
+  }
+  return null;
+}
+
+function scan(text: string, out: Found[]): void {
+  // A number repeated in one text (a signature, a quoted thread) is checked once; nothing is kept
+  // between texts.
+  const verdicts = new Map<string, boolean>();
+  const isPhone = (value: string): boolean => {
+    let verdict = verdicts.get(value);
+    if (verdict === undefined) verdicts.set(value, (verdict = isPhoneNumber(value)));
+    return verdict;
+  };
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
+    // Cheap refusals before the library: too few digits, or single-digit lists ("1 2 3 4 5 6 7").
+    const digits = digitCount(m[0]);
+    if (digits < MIN_DIGITS || m[0].length > digits * 2 + 4) continue;
+    const found = findNumber(m[0], isPhone);
+    if (found === null) continue;
+    const start = m.index + found.from;
+    const end = m.index + found.to;
+    const value = m[0].slice(found.from, found.to);
+    const base = digitCount(value) === value.length ? SCORE_BARE : SCORE_FORMATTED;
+    out.push({ type: 'PHONE_NUMBER', start, end, score: hasContextBefore(text, start, CONTEXT) ? boostForContext(base) : base });
   }
 }
 
 export const phoneNumberRecognizer: Recognizer = {
   types: ['PHONE_NUMBER'],
   applies: (profile) => profile.digitPair,
-  scan(text, out) {
-    scanNanp(text, out);
-    if (text.indexOf('+') >= 0) scanInternational(text, out);
-  },
+  scan,
 };

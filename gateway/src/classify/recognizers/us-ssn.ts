@@ -13,7 +13,7 @@ const SCORE_BARE = 0.05;
 const CONTEXT = new Set(['social', 'security', 'ssn', 'ssns', 'ssid']);
 
 /** The backreference makes "123-45 6789" (mixed delimiters) fail to match at all. */
-const SSN = /(?<![0-9A-Za-z_])\d{3}([- .]?)\d{2}\1\d{4}(?![0-9A-Za-z_])/g;
+const SSN = /\b\d{3}([- .]?)\d{2}\1\d{4}\b/g;
 
 /** Numbers published as examples (Woolworth's wallet card, SSA advertising) and never valid. */
 const KNOWN_SAMPLES = new Set(['078051120', '219099999', '123456789']);

@@ -2,7 +2,7 @@
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
 import type { ApiAdapter, ParsedRequest } from './types.js';
-import { summarisePrompt } from '../prompt.js';
+import { summariseWithTokens } from './prompt-estimate.js';
 import { answerText, deltaText, usageOf } from '../usage.js';
 
 const SAFE_PARAMS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'seed', 'presence_penalty', 'frequency_penalty'] as const;
@@ -56,7 +56,7 @@ export function parseOpenAIChat(body: unknown): ParsedRequest {
     model: b['model'],
     stream: b['stream'] === true,
     texts,
-    prompt: summarisePrompt(messages as { role: string }[], texts),
+    prompt: summariseWithTokens(messages as { role: string }[], texts),
     params,
     body: b,
   };

@@ -1,0 +1,172 @@
+// Finds text hidden in encodings (base64, hex, percent-encoding, rot13, reversed) so the phrase
+// rules can read it too. Decoding is bounded: payloads per text, total decoded characters, and
+// nesting depth (base64 inside hex inside base64 stops at MAX_DEPTH), so no input can make it
+// expensive.
+
+export interface DecodedPayload {
+  kind: 'base64' | 'hex' | 'percent' | 'rot13' | 'reversed';
+  text: string;
+}
+
+export const MAX_DEPTH = 3;
+const MAX_PAYLOADS = 16;
+const MAX_DECODED_CHARS = 64 * 1024;
+/** Shorter base64 or hex runs are words, identifiers and hashes more often than hidden sentences. */
+const MIN_RUN = 24;
+const MIN_PRINTABLE_SHARE = 0.85;
+
+/** Character kinds for the run scanner: 1 base64 (both alphabets), 2 also a hex digit. */
+const KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9+/_-]/.test(ch)) KIND[c] = /[0-9A-Fa-f]/.test(ch) ? 2 : 1;
+}
+/** Hex written with prefixes ("\x49\x67", "0x49, 0x67"). */
+const SPACED_HEX_RUN = /(?:\\x|0x)[0-9A-Fa-f]{2}(?:(?:[ :,]|, )?(?:\\x|0x)[0-9A-Fa-f]{2}){11,}(?![0-9A-Za-z])/g;
+
+/** Runs of base64 characters at least `min` long, found with a table instead of a regular
+ * expression, which would try every position inside every word. */
+function base64Runs(text: string, min: number, visit: (start: number, end: number, hexOnly: boolean) => boolean): void {
+  let start = -1;
+  let hexOnly = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const kind = c < 128 ? (KIND[c] ?? 0) : 0;
+    if (kind !== 0) {
+      if (start < 0) {
+        start = i;
+        hexOnly = true;
+      }
+      if (kind === 1) hexOnly = false;
+      continue;
+    }
+    if (start >= 0 && i - start >= min) {
+      let end = i;
+      // Padding belongs to the run.
+      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++;
+      if (!visit(start, end, hexOnly)) return;
+    }
+    start = -1;
+  }
+}
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){5,}/g;
+
+/** Words of the phrase rules as rot13 and reversed would spell them ("ignore", "instructions",
+ * "system prompt", …); the detector's trigger pass looks for them, and seeing one is reason enough
+ * to decode the text around it that way. */
+export const ROT13_WORDS = ['vtaber', 'qvfertneq', 'vafgehpgvbaf', 'flfgrz cebzcg', 'cerivbhf', 'cergraq', 'wnvyoernx', 'eriryny', 'cnffjbeq'];
+export const REVERSED_WORDS = ['erongi', 'dragersid', 'snoitcurtsni', 'tpmorp metsys', 'suoiverp', 'dnetrep', 'kaerbliaj', 'laever', 'drowssap'];
+
+/** Share of decoded characters that are printable ASCII or whitespace, and whether it has words. */
+function readable(text: string): boolean {
+  if (text.length === 0) return false;
+  let printable = 0;
+  let letters = 0;
+  let spaces = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    if (c === 32) spaces++;
+  }
+  return printable / text.length >= MIN_PRINTABLE_SHARE && letters >= text.length / 3 && spaces > 0;
+}
+
+const ROT13_TABLE: readonly string[] = (() => {
+  const table: string[] = [];
+  for (let c = 0; c < 128; c++) {
+    let to = c;
+    if (c >= 65 && c <= 90) to = ((c - 65 + 13) % 26) + 65;
+    else if (c >= 97 && c <= 122) to = ((c - 97 + 13) % 26) + 97;
+    table.push(String.fromCharCode(to));
+  }
+  return table;
+})();
+
+export function rot13(text: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    parts.push(c < 128 ? (ROT13_TABLE[c] ?? '') : text[i] ?? '');
+  }
+  return parts.join('');
+}
+
+function decodeBase64(run: string): string {
+  return Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').toString('utf8');
+}
+
+function decodeHex(run: string): string {
+  const hex = run.replace(/\\x|0x|[ :,]/g, '');
+  return Buffer.from(hex.length % 2 === 0 ? hex : hex.slice(0, -1), 'hex').toString('utf8');
+}
+
+function decodePercent(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    // A lone "%" or an invalid UTF-8 sequence: the run is not percent-encoded text.
+    return '';
+  }
+}
+
+/** The stretch of text around a cue that is decoded whole (rot13 and reversal have no boundaries). */
+const AROUND = 4096;
+
+function around(text: string, at: number): string {
+  return text.length <= 2 * AROUND ? text : text.slice(Math.max(0, at - AROUND), at + AROUND);
+}
+
+/**
+ * Every readable payload in `lower` (the lower-cased prompt) and `original` (for case-sensitive
+ * encodings), decoded once; nested encodings are the caller's to decode again, with `depth`.
+ */
+export function findEncodedPayloads(
+  original: string,
+  lower: string,
+  hints: { rot13: boolean; reversed: boolean },
+  budget: { chars: number; payloads: number },
+): DecodedPayload[] {
+  const found: DecodedPayload[] = [];
+  const add = (kind: DecodedPayload['kind'], text: string): void => {
+    if (budget.payloads >= MAX_PAYLOADS || budget.chars + text.length > MAX_DECODED_CHARS) return;
+    budget.payloads++;
+    budget.chars += text.length;
+    found.push({ kind, text });
+  };
+  if (original.length >= MIN_RUN) {
+    base64Runs(original, MIN_RUN, (start, end, hexOnly) => {
+      const run = original.slice(start, Math.min(end, start + MAX_DECODED_CHARS));
+      // A run of hex digits is hex (a hash, or hex-encoded text), not base64.
+      const decoded = hexOnly ? decodeHex(run) : decodeBase64(run);
+      if (readable(decoded)) add(hexOnly ? 'hex' : 'base64', decoded);
+      return budget.payloads < MAX_PAYLOADS;
+    });
+    if (original.indexOf('\\x') >= 0 || original.indexOf('0x') >= 0) {
+      SPACED_HEX_RUN.lastIndex = 0;
+      for (let m = SPACED_HEX_RUN.exec(original); m !== null && budget.payloads < MAX_PAYLOADS; m = SPACED_HEX_RUN.exec(original)) {
+        const decoded = decodeHex(m[0].slice(0, MAX_DECODED_CHARS));
+        if (readable(decoded)) add('hex', decoded);
+      }
+    }
+  }
+  if (original.indexOf('%') >= 0) {
+    PERCENT_RUN.lastIndex = 0;
+    for (let m = PERCENT_RUN.exec(original); m !== null && budget.payloads < MAX_PAYLOADS; m = PERCENT_RUN.exec(original)) {
+      const decoded = decodePercent(m[0].slice(0, MAX_DECODED_CHARS));
+      if (decoded.length > 0 && readable(decoded)) add('percent', decoded);
+    }
+  }
+  if (hints.rot13) add('rot13', rot13(around(lower, firstIndexOf(lower, ROT13_WORDS))));
+  if (hints.reversed) add('reversed', [...around(lower, firstIndexOf(lower, REVERSED_WORDS))].reverse().join(''));
+  return found;
+}
+
+function firstIndexOf(text: string, words: readonly string[]): number {
+  let first = text.length;
+  for (const w of words) {
+    const at = text.indexOf(w);
+    if (at >= 0 && at < first) first = at;
+  }
+  return first === text.length ? 0 : first;
+}

@@ -1,0 +1,92 @@
+// DATE_TIME: ISO 8601 dates and times, numeric day/month/year dates, dates with month names, clock
+// times, and years after words such as "born in" or "since". Scores follow Presidio's date
+// recognizer: ISO 0.8, other full dates 0.6, weaker shapes lower.
+
+import type { Found, Recognizer } from './recognizer.js';
+
+const SCORE_ISO = 0.8;
+const SCORE_DATE = 0.6;
+const SCORE_TIME_MERIDIEM = 0.6;
+const SCORE_TIME = 0.3;
+const SCORE_YEAR = 0.3;
+
+const ISO = /(?<![0-9A-Za-z_.-])(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9A-Za-z_]|[.-]\d)/g;
+/** d/m/y or m/d/y with "/" (two- or four-digit year), or "." and "-" with a four-digit year; and y/m/d. */
+const NUMERIC = /(?<![0-9A-Za-z_./-])(?:(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})|(\d{1,2})([.-])(\d{1,2})\5(\d{4})|(\d{4})\/(\d{1,2})\/(\d{1,2}))(?![0-9A-Za-z_]|[./-]\d)/g;
+const MONTH =
+  '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const NAMED = new RegExp(
+  `\\b(?:${MONTH}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTH}\\.?,? \\d{4}|${MONTH}\\.?,? \\d{4}|(?:January|February|March|April|June|July|August|September|October|November|December) \\d{1,2}(?:st|nd|rd|th)?)\\b`,
+  'g',
+);
+const TIME = /(?<![0-9A-Za-z_:.])(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?:\s?([AaPp]\.?[Mm]\.?))?(?![0-9A-Za-z_]|:\d)/g;
+const MERIDIEM = /(?<![0-9A-Za-z_:.])(1[0-2]|0?[1-9])\s?(?:am|pm|AM|PM|a\.m\.|p\.m\.)(?![A-Za-z0-9])/g;
+const YEAR_AFTER_WORD = /\b(?:[Bb]orn (?:in|on)|[Ii]n|[Ss]ince|[Ff]rom|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|[Yy]ear|[Dd]uring|[Oo]f) ((?:19|20)\d{2})(?![0-9A-Za-z_]|[.,]\d|-\d)/g;
+
+function inRange(value: string | undefined, min: number, max: number): boolean {
+  const n = Number(value);
+  return value !== undefined && n >= min && n <= max;
+}
+
+function scanIso(text: string, out: Found[]): void {
+  ISO.lastIndex = 0;
+  for (let m = ISO.exec(text); m !== null; m = ISO.exec(text)) {
+    if (!inRange(m[2], 1, 12) || !inRange(m[3], 1, 31)) continue;
+    out.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: SCORE_ISO });
+  }
+}
+
+function scanNumeric(text: string, out: Found[]): void {
+  NUMERIC.lastIndex = 0;
+  for (let m = NUMERIC.exec(text); m !== null; m = NUMERIC.exec(text)) {
+    // Either order of day and month is accepted; each must be a possible day or month.
+    const [a, b] = m[1] !== undefined ? [m[1], m[2]] : m[4] !== undefined ? [m[4], m[6]] : [m[9], m[10]];
+    const ok = m[8] !== undefined
+      ? inRange(a, 1, 12) && inRange(b, 1, 31)
+      : (inRange(a, 1, 12) && inRange(b, 1, 31)) || (inRange(a, 1, 31) && inRange(b, 1, 12));
+    if (!ok) continue;
+    out.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: SCORE_DATE });
+  }
+}
+
+function scanTimes(text: string, out: Found[]): void {
+  TIME.lastIndex = 0;
+  for (let m = TIME.exec(text); m !== null; m = TIME.exec(text)) {
+    const meridiem = m[3] !== undefined;
+    if (!inRange(m[1], meridiem ? 1 : 0, meridiem ? 12 : 23)) continue;
+    out.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: meridiem ? SCORE_TIME_MERIDIEM : SCORE_TIME });
+  }
+  MERIDIEM.lastIndex = 0;
+  for (let m = MERIDIEM.exec(text); m !== null; m = MERIDIEM.exec(text)) {
+    out.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: SCORE_TIME_MERIDIEM });
+  }
+}
+
+function scanYears(text: string, out: Found[]): void {
+  YEAR_AFTER_WORD.lastIndex = 0;
+  for (let m = YEAR_AFTER_WORD.exec(text); m !== null; m = YEAR_AFTER_WORD.exec(text)) {
+    const year = m[1] ?? '';
+    const end = m.index + m[0].length;
+    out.push({ type: 'DATE_TIME', start: end - year.length, end, score: SCORE_YEAR });
+  }
+}
+
+export const dateTimeRecognizer: Recognizer = {
+  types: ['DATE_TIME'],
+  applies: (profile) => profile.digit,
+  scan(text, out) {
+    if (text.indexOf('-') >= 0) scanIso(text, out);
+    scanNumeric(text, out);
+    scanNamed(text, out);
+    if (text.indexOf(':') >= 0) scanTimes(text, out);
+    else if (/\d\s?[AaPp]\.?[Mm]/.test(text)) scanTimes(text, out);
+    scanYears(text, out);
+  },
+};
+
+function scanNamed(text: string, out: Found[]): void {
+  NAMED.lastIndex = 0;
+  for (let m = NAMED.exec(text); m !== null; m = NAMED.exec(text)) {
+    out.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: SCORE_DATE });
+  }
+}

@@ -1,0 +1,95 @@
+// One Redis connection shared by the limits and the response cache, set up so that no request
+// can ever wait on Redis for long: every command has a timeout, nothing queues while disconnected,
+// and reconnection happens in the background.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { RedisConfig } from '../config/schema.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { ComponentStatus } from '../audit/sink.js';
+
+export interface RedisConnection {
+  readonly client: Redis;
+  /** Prepended to every key this gateway writes. */
+  readonly prefix: string;
+  readonly url: string;
+  ready(): boolean;
+  /** Resolves true once connected, or false after `timeoutMs`; never rejects. */
+  waitReady(timeoutMs: number): Promise<boolean>;
+  status(): ComponentStatus;
+  close(): Promise<void>;
+}
+
+export interface RedisConnectionDeps {
+  logger: Logger;
+  readFile?: (path: string) => string;
+}
+
+export function createRedisConnection(config: RedisConfig, deps: RedisConnectionDeps): RedisConnection {
+  const { logger } = deps;
+  let password: string | undefined;
+  if (config.password_file !== undefined) {
+    try {
+      password = (deps.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(config.password_file).trim();
+    } catch (cause) {
+      throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `cannot read redis.password_file ${config.password_file}` });
+    }
+  }
+  const client = new Redis(config.url, {
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    connectTimeout: config.connect_timeout_ms,
+    commandTimeout: config.command_timeout_ms,
+    // Fail at once while disconnected instead of queueing: a queued command is a request that hangs.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
+  });
+
+  let lastError: string | undefined;
+  let down = false;
+  client.on('ready', () => {
+    if (down) logger.info({ redis: config.url }, 'redis reachable again');
+    down = false;
+    lastError = undefined;
+  });
+  client.on('error', (err: unknown) => {
+    const code = (err as { code?: unknown }).code;
+    lastError = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+    if (!down) logger.error({ redis: config.url, error: lastError }, 'redis unreachable');
+    down = true;
+  });
+  client.on('end', () => {
+    down = true;
+  });
+
+  const ready = (): boolean => client.status === 'ready';
+  return {
+    client,
+    prefix: config.key_prefix,
+    url: config.url,
+    ready,
+    waitReady(timeoutMs) {
+      if (ready()) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ok: boolean): void => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = (): void => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.once('ready', onReady);
+      });
+    },
+    status: () => (ready() ? { ready: true } : { ready: false, detail: `redis ${client.status}${lastError ? `: ${lastError}` : ''}` }),
+    async close() {
+      if (ready()) {
+        // QUIT lets Redis finish what it has; the command timeout bounds the wait.
+        await client.quit().catch(() => undefined);
+      }
+      client.disconnect();
+    },
+  };
+}

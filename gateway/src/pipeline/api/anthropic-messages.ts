@@ -1,0 +1,103 @@
+// Anthropic's messages API as the pipeline sees it: system prompts, content blocks, tools and
+// tool results, the SSE event sequence ending in message_stop, and errors in Anthropic's shape.
+import { GatewayError } from '../../errors.js';
+import { errorBody } from '../../http/error-body.js';
+import { arr, isObject, num, obj, str } from '../../providers/translate/json-shapes.js';
+import type { ApiAdapter, ParsedRequest, Usage } from './types.js';
+import { summariseWithTokens } from './prompt-estimate.js';
+
+const SAFE_PARAMS = ['max_tokens', 'temperature', 'top_p', 'top_k'] as const;
+
+function blockTexts(content: unknown, out: string[]): void {
+  if (typeof content === 'string') {
+    out.push(content);
+    return;
+  }
+  for (const raw of arr(content)) {
+    const b = obj(raw);
+    if (b['type'] === 'text' && typeof b['text'] === 'string') out.push(b['text']);
+    else if (b['type'] === 'tool_use') out.push(JSON.stringify(b['input'] ?? {}));
+    else if (b['type'] === 'tool_result') blockTexts(b['content'], out);
+    else if (b['type'] === 'document') {
+      const src = obj(b['source']);
+      if (src['type'] === 'text' && typeof src['data'] === 'string') out.push(src['data']);
+    }
+  }
+}
+
+/** Every piece of text in system and messages, tool inputs and results included. */
+export function anthropicTexts(body: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (body['system'] !== undefined) blockTexts(body['system'], out);
+  for (const m of arr(body['messages'])) blockTexts(obj(m)['content'], out);
+  return out;
+}
+
+function bad(detail: string): GatewayError {
+  return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
+}
+
+export function parseAnthropicMessages(body: unknown): ParsedRequest {
+  if (!isObject(body)) throw bad('The body must be a JSON object.');
+  if (typeof body['model'] !== 'string' || body['model'] === '') throw bad('"model" must be a non-empty string.');
+  const messages = body['messages'];
+  if (!Array.isArray(messages) || messages.length === 0) throw bad('"messages" must be a non-empty array.');
+  messages.forEach((m: unknown, i) => {
+    const role = obj(m)['role'];
+    if (role !== 'user' && role !== 'assistant') throw bad(`messages.${i}.role must be "user" or "assistant".`);
+    const content = obj(m)['content'];
+    if (typeof content !== 'string' && !Array.isArray(content)) throw bad(`messages.${i}.content must be a string or an array of content blocks.`);
+  });
+  const max = body['max_tokens'];
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) throw bad('"max_tokens" must be a positive integer.');
+  if (body['stream'] !== undefined && typeof body['stream'] !== 'boolean') throw bad('"stream" must be a boolean.');
+  const system = body['system'];
+  if (system !== undefined && typeof system !== 'string' && !Array.isArray(system)) throw bad('"system" must be a string or an array of text blocks.');
+  const texts = anthropicTexts(body);
+  const params: Record<string, unknown> = {};
+  for (const k of SAFE_PARAMS) if (typeof body[k] === 'number') params[k] = body[k];
+  if (Array.isArray(body['tools'])) params['tools_count'] = body['tools'].length;
+  const roles = messages.map((m: unknown) => ({ role: String(obj(m)['role']) }));
+  if (system !== undefined) roles.unshift({ role: 'system' });
+  return {
+    api: 'anthropic.messages',
+    model: body['model'],
+    stream: body['stream'] === true,
+    texts,
+    prompt: summariseWithTokens(roles, texts),
+    params,
+    body,
+  };
+}
+
+function usageOf(u: unknown): Usage | undefined {
+  const o = obj(u);
+  const input = num(o['input_tokens']);
+  const output = num(o['output_tokens']);
+  if (input === undefined || output === undefined) return undefined;
+  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+}
+
+export const anthropicMessagesAdapter: ApiAdapter = {
+  api: 'anthropic.messages',
+  route: '/v1/messages',
+  shape: 'anthropic',
+  parse: parseAnthropicMessages,
+  answerText: (body) =>
+    arr(obj(body)['content'])
+      .map((b) => (obj(b)['type'] === 'text' ? (str(obj(b)['text']) ?? '') : ''))
+      .join(''),
+  usage: (body) => usageOf(obj(body)['usage']),
+  stream: {
+    isFinal: (ev) => ev.event === 'message_stop',
+    isJson: () => true,
+    text: (ev, parsed) => {
+      if (ev.event !== 'content_block_delta') return '';
+      const delta = obj(obj(parsed)['delta']);
+      return delta['type'] === 'text_delta' ? (str(delta['text']) ?? '') : '';
+    },
+    // message_delta carries the totals (input tokens too, on current API versions).
+    usage: (ev, parsed) => (ev.event === 'message_delta' ? usageOf(obj(parsed)['usage']) : undefined),
+    errorEvent: (err, decisionId) => ({ event: 'error', data: JSON.stringify(errorBody(err, 'anthropic', { decisionId })) }),
+  },
+};
