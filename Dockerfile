@@ -17,6 +17,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app /app
 COPY bundles/ bundles/
+COPY config/dev-keys/bundle-signing.pub.pem config/dev-keys/bundle-signing.pub.pem
 # Keys and ledgers live in /data; a named volume mounted there inherits this ownership.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -96,7 +96,7 @@ export async function benchGateway(): Promise<string[]> {
     server: { host: '127.0.0.1', port: 0, gateway_id: 'bench' },
     log: { level: 'warn' },
     identity: { api_keys: [{ id: 'bench', key_sha256: createHash('sha256').update(KEY).digest('hex'), sub: 'bench@example.com', tenant: 'bench', roles: ['analyst'] }], oidc: [] },
-    policy: { bundle: join(REPO, 'bundles/palisade.tar.gz') },
+    policy: { bundle: join(REPO, 'bundles/palisade.tar.gz'), verification: { public_key_file: join(REPO, 'config/dev-keys/bundle-signing.pub.pem'), key_id: 'palisade-dev', scope: 'development' } },
     providers: [{ name: 'upstream', type: 'openai', base_url: `http://127.0.0.1:${upstreamPort}/v1`, timeout_ms: 10_000 }],
     models: [{ name: 'bench', provider: 'upstream' }],
     audit: {

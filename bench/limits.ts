@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseConfig, startGateway } from '@palisade/gateway';
-import { createLimits, createMemoryLimitStore, createPriceTable, createRedisConnection, createRedisLimitStore, type Limits } from '../gateway/src/limits/index.js';
+import { createLimits, createMemoryLimitStore, createRedisConnection, createRedisLimitStore, pricingFrom, type Limits } from '../gateway/src/limits/index.js';
+import { createPriceTable } from '../gateway/src/tokens/price-table.js';
 import type { Principal } from '../gateway/src/identity/principal.js';
 import { startRedis } from '../test/support/redis.js';
 import { startFakeOpenAI } from '../test/support/fake-openai.js';
-import { ALLOW_RESPONSE_REGO, buildFixtureBundle } from '../test/policy/support.js';
-import { CACHE_REGO } from '../test/cache/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../test/policy/support.js';
+import { CACHE_REGO, DEV_VERIFICATION } from '../test/cache/support.js';
 import { baseConfig, sha256 } from '../test/support/gateway.js';
 
 const ITERATIONS = Number(process.env['BENCH_LIMIT_ITERATIONS'] ?? 50_000);
@@ -60,8 +61,8 @@ function buildLimits(store: Parameters<typeof createLimits>[0]['store']): Limits
       ],
       tiers: {},
     },
-    budgets: { rules: [{ name: 'monthly', by: ['tenant'], usd: 1e9, period: 'month', thresholds: [0.8], match: { role: ['analyst'] } }], prices: { bench: { input_per_mtok: 1, output_per_mtok: 2 } }, unpriced: 'deny' },
-    pricing: createPriceTable({ bench: { input_per_mtok: 1, output_per_mtok: 2 } }),
+    budgets: { rules: [{ name: 'monthly', by: ['tenant'], usd: 1e9, period: 'month', thresholds: [0.8], match: { role: ['analyst'] } }], unpriced: 'deny' },
+    pricing: pricingFrom(createPriceTable({ bench: { input_per_mtok: 1, output_per_mtok: 2 } })),
     clock: Date.now,
     logger: pino({ level: 'silent' }),
     registry: new Registry(),
@@ -130,11 +131,11 @@ async function benchCache(lines: string[]): Promise<void> {
   const dir = mkdtempSync(join(LEDGER_PARENT, 'palisade-bench-cache-'));
   const upstream = await startFakeOpenAI();
   const bundle = join(dir, 'cache.tar.gz');
-  writeFileSync(bundle, await buildFixtureBundle({ 'request.rego': CACHE_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
+  writeFileSync(bundle, await buildSignedFixtureBundle({ 'request.rego': CACHE_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
   const config = baseConfig(dir);
   const key = 'sk-bench-cache-0123456789';
   config['log'] = { level: 'warn' };
-  config['policy'] = { bundle };
+  config['policy'] = { bundle, verification: DEV_VERIFICATION };
   config['identity'] = { api_keys: [{ id: 'bench', key_sha256: sha256(key), sub: 'bench@example.com', tenant: 'bench', roles: ['analyst'] }], oidc: [] };
   (config['providers'] as unknown[]).push({ name: 'upstream', type: 'openai', base_url: upstream.baseUrl, timeout_ms: 10_000 });
   (config['models'] as unknown[]).push({ name: 'gpt-tenant', provider: 'upstream' });

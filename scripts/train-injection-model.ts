@@ -23,7 +23,7 @@ const STRIDE = 1024;
 const MAX_WINDOWS = 4;
 const EPOCHS = 40;
 const LEARNING_RATE = 0.05;
-const L2 = Number(process.env.L2 ?? 1e-4);
+const L2 = 1e-4;
 const FOLDS = 5;
 /**
  * Augmentation from the training rows themselves: long benign documents made of several benign
@@ -33,7 +33,7 @@ const FOLDS = 5;
 const LONG_BENIGN = 300;
 const EMBEDDED_ATTACKS = 150;
 /** The model's evidence starts where out-of-fold benign texts score above it at most this often. */
-const TARGET_BENIGN_RATE = 0.02;
+const TARGET_BENIGN_RATE = 0.04;
 
 /** Train splits read, with the licence each must carry. */
 const SOURCES = [

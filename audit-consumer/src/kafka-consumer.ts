@@ -152,14 +152,18 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
     allowAutoTopicCreation: true,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-  });
+  const newConsumer = (): Consumer =>
+    kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+    });
+  let consumer: Consumer = newConsumer();
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarts = 0;
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, from: Consumer): Promise<void> => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { partition } = batch;
     const ledger = await ledgerFor(partition);
@@ -224,25 +228,54 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
     const last = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(last);
     // The committed offset is the next one to read; it is only written once the appends are durable.
-    await consumer.commitOffsets([{ topic: batch.topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    await from.commitOffsets([{ topic: batch.topic, partition, offset: (BigInt(last) + 1n).toString() }]);
     counters.batches++;
     await heartbeat();
   };
 
-  consumer.on(consumer.events.CRASH, (event) => {
-    log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
-    // kafkajs restarts the consumer after retriable errors; only a final crash stops consumption.
-    if (!event.payload.restart) {
-      failure = event.payload.error.message;
-      running = false;
-    }
-  });
+  /** Connects a consumer, joins the group and starts consuming. */
+  const launch = async (c: Consumer): Promise<void> => {
+    c.on(c.events.CRASH, (event) => {
+      log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      // kafkajs restarts by itself after retriable errors. Others (e.g. no group coordinator while
+      // the broker is away) would stop consumption for good, so a fresh consumer takes over.
+      if (!event.payload.restart && !closing) relaunchSoon();
+    });
+    await c.connect();
+    await c.subscribe({ topics: [topic], fromBeginning: true });
+    await c.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (payload) => eachBatch(payload, c) });
+  };
+
+  const relaunchSoon = (): void => {
+    if (restartTimer || closing) return;
+    running = false;
+    failure = 'restarting after a crash';
+    const delay = Math.min(10_000, 1000 * 2 ** Math.min(restarts++, 4));
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      const old = consumer;
+      consumer = newConsumer();
+      void old
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => launch(consumer))
+        .then(() => {
+          running = true;
+          failure = undefined;
+          restarts = 0;
+          log.info('consumer restarted');
+        })
+        .catch((err: unknown) => {
+          log.error({ err }, 'consumer restart failed; trying again');
+          relaunchSoon();
+        });
+    }, delay);
+    restartTimer.unref();
+  };
 
   try {
     await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+    await launch(consumer);
   } catch (err) {
     // Open connections would keep the process alive after a failed start.
     await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
@@ -271,6 +304,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
     closing ??= (async () => {
       running = false;
       if (retentionTimer) clearInterval(retentionTimer);
+      if (restartTimer) clearTimeout(restartTimer);
       // Disconnecting the consumer waits for the batch in flight, so no append is cut short.
       await consumer.disconnect();
       await producer.disconnect();

@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load-config.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './start.js';
+import { runClassifyCli } from './cli/classify.js';
 import { policyCommand } from './cli/policy-replay.js';
 import { keysCommand } from './cli/keys.js';
 
 const USAGE = `Usage:
   palisade serve --config FILE     run the gateway
+  palisade classify [--classes F]  classify JSON Lines {"id","text"} from stdin
   palisade policy replay ...       replay recorded decisions against a candidate bundle
   palisade keys create|list|revoke manage API keys in a keys file (palisade keys help)
   palisade help                    show this text
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest);
+      case 'classify':
+        return await runClassifyCli(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
       case 'keys':
         return keysCommand(rest);
       case 'policy':

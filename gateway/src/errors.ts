@@ -22,6 +22,7 @@ export const ERRORS = {
   GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'No such endpoint.' },
   GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'The model does not exist or you do not have access to it.' },
   GW_ERR_FEATURE_UNSUPPORTED: { status: 400, type: 'invalid_request_error', message: "The request uses a feature the model's provider cannot receive." },
+  GW_ERR_CLASSIFY_INPUT_INVALID: { status: 400, type: 'invalid_request_error', message: 'The input to classify is not a JSON object with a string "text".' },
 
   // Identity
   GW_ERR_AUTH_MISSING: { status: 401, type: 'authentication_error', message: 'No credentials were sent. Send an API key or a bearer token in the Authorization header.' },
@@ -51,6 +52,7 @@ export const ERRORS = {
 
   // Audit
   GW_ERR_AUDIT_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The audit log cannot record this request, so it was not forwarded. Try again later.' },
+  GW_ERR_LEDGER_UNREADABLE: { status: 500, type: 'server_error', message: 'The audit ledger cannot be read.' },
   GW_ERR_AUDIT_RECORD_TOO_LARGE: { status: 413, type: 'invalid_request_error', message: 'The audit record of this request would exceed the ledger entry limit of 65535 bytes, so it was not forwarded. Send fewer or smaller messages or parameters.' },
 
   // Limits and budgets

@@ -1,12 +1,11 @@
 // The composition root: builds every component from the validated config and the injected
 // dependencies, serves HTTP, and shuts down in order (stop accepting, drain, flush audit, close).
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from './config/load-config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createClassifier } from './classify/index.js';
-import { createPolicyEngine } from './policy/index.js';
+import { startPolicyService } from './policy/index.js';
 import { createIdentity } from './identity/index.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createAuditSink, createContentCommit } from './audit/build-audit.js';
@@ -37,14 +36,9 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const metrics = createMetrics({ defaultMetrics: true });
   const ids = createIds(clock);
 
-  const policy = createPolicyEngine({ logger: logger.child({ component: 'policy' }) });
-  try {
-    const info = await policy.load(readFileSync(config.policy.bundle), config.policy.bundle);
-    logger.info({ bundle: info.name, revision: info.revision, digest: info.digest }, 'policy bundle loaded');
-  } catch (err) {
-    // The gateway still starts, so /readyz can say why; every request is refused until a bundle loads.
-    logger.error({ err, bundle: config.policy.bundle }, 'policy bundle refused; requests are denied');
-  }
+  // Until a verified bundle is active the gateway is not ready and every request is refused.
+  const policyService = await startPolicyService(config.policy, { logger: logger.child({ component: 'policy' }), fetch: fetchImpl, clock, metrics: metrics.registry });
+  const policy = policyService.engine;
 
   const audit = await createAuditSink(config.audit, logger);
   const commit = createContentCommit(config.audit, createClassifier(), clock);
@@ -77,7 +71,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     metrics,
     limits: shared.limits,
     cache: shared.cache,
-    readiness: () => ({ policy: policy.status(), audit: audit.status(), identity: identity.status(), limits: shared.limits.status(), cache: shared.cache.status() }),
+    readiness: () => ({ policy: policyService.status(), audit: audit.status(), identity: identity.status(), limits: shared.limits.status(), cache: shared.cache.status() }),
     shuttingDown: () => shuttingDown,
     inflight: {
       add: () => {
@@ -120,7 +114,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     // Identity first: its last summary of refused requests goes to the audit sink before that closes.
     await identity.close();
     await audit.close();
-    await policy.close();
+    await policyService.close();
     logger.info('gateway stopped');
   }
   return {

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOW_RESPONSE_REGO, buildFixtureBundle } from '../policy/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath } from '../policy/support.js';
 import type { FakeOpenAI } from '../support/fake-openai.js';
 import { addCallers, addUpstream } from '../limits/support.js';
 
@@ -22,6 +22,9 @@ default decision := {"allow": true, "reasons": []}
 decision := {"allow": true, "reasons": [], "cache": cache_for[input.request.model]} if cache_for[input.request.model]
 `;
 
+/** Trusts bundles signed with the development key, as config/dev.json does. */
+export const DEV_VERIFICATION = { public_key_file: devPublicKeyPath, key_id: 'palisade-dev', scope: 'development' };
+
 export const CACHE_MODELS = ['gpt-tenant', 'gpt-user', 'gpt-none', 'gpt-short', 'gpt-bad', 'gpt-plain'];
 
 export interface CacheBundle {
@@ -29,18 +32,18 @@ export interface CacheBundle {
   remove(): void;
 }
 
-/** Builds the fixture bundle with the real opa into a temporary file. */
+/** Builds the fixture bundle with the real opa, signed with the development key, into a temporary file. */
 export async function buildCacheBundle(): Promise<CacheBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-cache-bundle-'));
   const file = join(dir, 'cache.tar.gz');
-  writeFileSync(file, await buildFixtureBundle({ 'request.rego': CACHE_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
+  writeFileSync(file, await buildSignedFixtureBundle({ 'request.rego': CACHE_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Config patch: the fixture policy, the fake upstream serving every cache model, more callers. */
 export function cacheGateway(bundle: CacheBundle, upstream: FakeOpenAI, extra: (c: Record<string, unknown>) => void = () => undefined): (c: Record<string, unknown>) => void {
   return (c) => {
-    c['policy'] = { bundle: bundle.file };
+    c['policy'] = { bundle: bundle.file, verification: DEV_VERIFICATION };
     addUpstream(c, upstream.baseUrl, CACHE_MODELS);
     addCallers(c);
     extra(c);

@@ -91,6 +91,8 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
 
   const client = (token: string): OpenAI => new OpenAI({ apiKey: token, baseURL: `${gw.url}/v1`, maxRetries: 0 });
   const ids: { id: string; allowed: boolean }[] = [];
+  /** Identity refusals are audited too, with the reason and no principal. */
+  const refusedIds: string[] = [];
 
   it('serves OIDC callers, streamed and not, with the decision on record first', async () => {
     const analyst = await issuer.token('analyst-app');
@@ -130,10 +132,11 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
     });
     assert.equal(res.status, 401);
     assert.match(res.headers.get('www-authenticate') ?? '', /Bearer .*invalid_token/);
+    refusedIds.push(res.headers.get('x-palisade-decision-id') ?? '');
   });
 
   it('the consumer writes each decision once into per-partition logs that verify', async () => {
-    const expected = ids.length + ids.filter((i) => i.allowed).length;
+    const expected = ids.length + ids.filter((i) => i.allowed).length + refusedIds.length;
     await waitFor(`${expected} ledger entries (consumer log: ${consumerLog.slice(-2000)})`, () => {
       try {
         return ledgerLogs(ledgerDir).reduce((n, dir) => n + readLedgerRecords(dir).length, 0) >= expected;
@@ -148,6 +151,10 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
       assert.equal(records.filter((r) => r.decision_id === id && r.phase === 'outcome').length, allowed ? 1 : 0);
       assert.equal(records.find((r) => r.decision_id === id)?.principal.iss, issuer.issuer);
     }
+    for (const id of refusedIds) assert.equal(records.find((r) => r.decision_id === id)?.error?.code, 'GW_ERR_AUTH_INVALID');
+    const refused = records.filter((r) => r.error?.code === 'GW_ERR_AUTH_INVALID');
+    assert.equal(refused.length, 1, 'the forged token was refused on the record');
+    assert.equal(refused[0]?.phase, 'decision');
     const result = await runCli('palisade-audit', ['verify', ledgerDir]);
     assert.equal(result.code, 0, result.stderr);
   });

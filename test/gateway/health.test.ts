@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { ANALYST_KEY, startTestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, BUNDLE_VERIFICATION, startTestGateway } from '../support/gateway.js';
 
 describe('health, readiness and metrics', () => {
   it('is live and ready with a verified bundle and a writable ledger, and counts requests', async () => {
@@ -34,7 +34,7 @@ describe('health, readiness and metrics', () => {
     const gw = await startTestGateway((c) => {
       const bad = join(String((c['audit'] as { commitment_key_file: string }).commitment_key_file), '..', '..', 'bad-bundle.tar.gz');
       writeFileSync(bad, 'this is not a gzip archive');
-      c['policy'] = { bundle: bad };
+      c['policy'] = { bundle: bad, verification: BUNDLE_VERIFICATION };
     });
     try {
       const ready = await fetch(`${gw.url}/readyz`);

@@ -8,8 +8,8 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { ManualClock, OTHER_TENANT_KEY, addCallers, addUpstream, chatBody, logLines, metric, openai, recordsOf, startClockedGateway } from './support.js';
 
 // Eight words: the fake provider reports 11 prompt and 8 completion tokens, so at 0.01 USD per
-// prompt token and 0.02 per answer token every request costs 0.27 USD; a 40-character prompt
-// reserves its estimate of 10 prompt tokens (0.10 USD) until then.
+// prompt token and 0.02 per answer token (the gateway's `prices`) every request costs 0.27 USD; a
+// 40-character prompt reserves its estimated prompt tokens (well under 0.19 USD) until then.
 const ANSWER = 'One two three four five six seven eight.';
 const PRICES = { 'gpt-test': { input_per_mtok: 10_000, output_per_mtok: 20_000 } };
 
@@ -23,7 +23,8 @@ describe('spend budgets', () => {
     gw = await startClockedGateway((c) => {
       addUpstream(c, upstream.baseUrl, ['gpt-test']);
       addCallers(c);
-      c['budgets'] = { rules: [{ name: 'team-daily', by: ['tenant'], usd: 1, period: 'day', thresholds: [0.5, 0.8] }], prices: PRICES };
+      c['budgets'] = { rules: [{ name: 'team-daily', by: ['tenant'], usd: 1, period: 'day', thresholds: [0.5, 0.8] }] };
+      c['prices'] = PRICES;
     }, clock);
   });
   after(async () => {
@@ -54,7 +55,7 @@ describe('spend budgets', () => {
 
   it('admits the request that fits, then refuses with 429 insufficient_quota until the period ends', async () => {
     const client = openai(gw, ANALYST_KEY);
-    // 0.81 spent and 0.10 reserved fits in 1.00; the answer then takes the spend to 1.08.
+    // 0.81 spent plus the prompt's estimate fits in 1.00; the answer then takes the spend to 1.08.
     await client.chat.completions.create(chatBody('gpt-test', 40));
     assert.equal(spendLines().at(-1)?.['msg'], 'budget used up; further requests are refused until the period ends');
     const forwarded = upstream.received.length;
@@ -109,7 +110,7 @@ describe('spend budgets with unpriced models counted as free', () => {
 
   before(async () => {
     gw = await startClockedGateway((c) => {
-      c['budgets'] = { rules: [{ name: 'user-monthly', by: ['user'], usd: 5, period: 'month', thresholds: [] }], prices: {}, unpriced: 'free' };
+      c['budgets'] = { rules: [{ name: 'user-monthly', by: ['user'], usd: 5, period: 'month', thresholds: [] }], unpriced: 'free' };
     });
   });
   after(async () => {

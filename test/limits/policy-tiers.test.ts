@@ -1,5 +1,5 @@
 // Limits selected by the policy: the request decision's `limits: {"tier": NAME}` picks a tier
-// configured under limits.tiers. The fixture policy is compiled to WASM by the real opa.
+// configured under limits.tiers. The fixture policy is compiled to WASM and signed by the real opa.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { ANALYST_KEY, PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
-import { ALLOW_RESPONSE_REGO, buildFixtureBundle } from '../policy/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath } from '../policy/support.js';
 import { ManualClock, openai, recordsOf, startClockedGateway } from './support.js';
 
 const TIERED_REGO = `package palisade.request
@@ -28,9 +28,9 @@ describe('limits tiers selected by the policy', () => {
 
   before(async () => {
     const file = join(dir, 'tiered.tar.gz');
-    writeFileSync(file, await buildFixtureBundle({ 'request.rego': TIERED_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
+    writeFileSync(file, await buildSignedFixtureBundle({ 'request.rego': TIERED_REGO, 'response.rego': ALLOW_RESPONSE_REGO }));
     gw = await startClockedGateway((c) => {
-      c['policy'] = { bundle: file };
+      c['policy'] = { bundle: file, verification: { public_key_file: devPublicKeyPath, key_id: 'palisade-dev', scope: 'development' } };
       (c['models'] as unknown[]).push({ name: 'echo-unknown-tier', provider: 'echo', upstream_model: 'echo' });
       c['limits'] = {
         tiers: {

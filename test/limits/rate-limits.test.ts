@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { ANALYST_KEY, PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { ManualClock, addCallers, addUpstream, chatBody, metric, openai, recordsOf, startClockedGateway, startHeldStreamUpstream, SAME_TENANT_KEY, OTHER_TENANT_KEY, type HeldStreamUpstream } from './support.js';
+import { ManualClock, addCallers, addUpstream, chatBody, estimateTokens, metric, openai, recordsOf, startClockedGateway, startHeldStreamUpstream, SAME_TENANT_KEY, OTHER_TENANT_KEY, type HeldStreamUpstream } from './support.js';
 
 const ANSWER = 'One two three four five six seven eight.';
 
@@ -124,39 +124,50 @@ describe('token limits', () => {
 
   it('reserves the prompt estimate before forwarding, then corrects it with the reported usage', async () => {
     const client = openai(gw, ANALYST_KEY);
-    // 400 characters: an estimate of 100 tokens.
-    const first = await client.chat.completions.create(chatBody('gpt-test', 400)).withResponse();
-    assert.equal(first.response.headers.get('x-ratelimit-remaining'), '900', 'the estimate is reserved');
-    const second = await client.chat.completions.create(chatBody('gpt-test', 400)).withResponse();
-    assert.equal(second.response.headers.get('x-ratelimit-remaining'), String(1000 - usageTotal - 100), 'the first request now counts its real usage');
+    const body = chatBody('gpt-test', 400);
+    const estimate = estimateTokens(body.messages[0]?.content ?? '');
+    assert.notEqual(estimate, usageTotal, 'the estimate and the usage differ, so the correction shows');
+    const first = await client.chat.completions.create(body).withResponse();
+    assert.equal(first.response.headers.get('x-ratelimit-remaining'), String(1000 - estimate), 'the estimate is reserved');
+    const second = await client.chat.completions.create(body).withResponse();
+    assert.equal(second.response.headers.get('x-ratelimit-remaining'), String(1000 - usageTotal - estimate), 'the first request now counts its real usage');
   });
 
   it('refuses a prompt estimated above the whole limit, and tells SDKs not to retry', async () => {
-    const err = await openai(gw, ANALYST_KEY).chat.completions.create(chatBody('gpt-test', 4400)).then(
-      () => assert.fail('a 1100-token prompt cannot fit a 1000-token limit'),
+    const text = 'hello '.repeat(1500);
+    const err = await openai(gw, ANALYST_KEY).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: text }] }).then(
+      () => assert.fail('a 1500-token prompt cannot fit a 1000-token limit'),
       (e: unknown) => e,
     );
     assert.ok(err instanceof OpenAI.RateLimitError);
     assert.equal(err.headers.get('x-should-retry'), 'false');
     assert.equal(err.headers.get('retry-after'), null);
-    assert.match((err.error as { message: string }).message, /this request alone is estimated at 1100 tokens/);
+    assert.match((err.error as { message: string }).message, new RegExp(`this request alone is estimated at ${estimateTokens(text)} tokens`));
   });
 
   it('counts a streamed answer: by its usage event when it has one, else by its text', async () => {
     clock.advance(120_000);
     const client = openai(gw, ANALYST_KEY);
+    const small = chatBody('gpt-test', 4);
+    const smallEstimate = estimateTokens(small.messages[0]?.content ?? '');
     const withUsage = await client.chat.completions.create({ ...chatBody('gpt-test', 400), stream: true, stream_options: { include_usage: true } });
     for await (const chunk of withUsage) void chunk;
-    const after1 = await client.chat.completions.create(chatBody('gpt-test', 4)).withResponse();
-    assert.equal(after1.response.headers.get('x-ratelimit-remaining'), String(1000 - usageTotal - 1));
+    const after1 = await client.chat.completions.create(small).withResponse();
+    assert.equal(after1.response.headers.get('x-ratelimit-remaining'), String(1000 - usageTotal - smallEstimate));
 
     clock.advance(120_000);
-    const textOnly = await client.chat.completions.create({ ...chatBody('gpt-test', 400), stream: true });
+    const body = chatBody('gpt-test', 400);
+    const textOnly = await client.chat.completions.create({ ...body, stream: true });
     let text = '';
-    for await (const chunk of textOnly) text += chunk.choices[0]?.delta.content ?? '';
+    let counted = 0;
+    for await (const chunk of textOnly) {
+      const piece = chunk.choices[0]?.delta.content ?? '';
+      text += piece;
+      counted += estimateTokens(piece);
+    }
     assert.equal(text, ANSWER);
-    const after2 = await client.chat.completions.create(chatBody('gpt-test', 4)).withResponse();
-    assert.equal(after2.response.headers.get('x-ratelimit-remaining'), String(1000 - 100 - Math.ceil(ANSWER.length / 4) - 1));
+    const after2 = await client.chat.completions.create(small).withResponse();
+    assert.equal(after2.response.headers.get('x-ratelimit-remaining'), String(1000 - estimateTokens(body.messages[0]?.content ?? '') - counted - smallEstimate));
   });
 
   it('gives the reservation back when the provider fails', async () => {
@@ -165,18 +176,19 @@ describe('token limits', () => {
     await upstream.close();
     await assert.rejects(client.chat.completions.create(chatBody('gpt-test', 400)), (e: unknown) => e instanceof OpenAI.APIError && e.status === 502);
     const { response } = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'abcd' }] }).withResponse();
-    assert.equal(response.headers.get('x-ratelimit-remaining'), String(1000 - 1), 'only the new request is counted');
+    assert.equal(response.headers.get('x-ratelimit-remaining'), String(1000 - estimateTokens('abcd')), 'only the new request is counted');
   });
 });
 
 describe('a streamed answer counts against token limits while it flows', () => {
+  const CHUNK = 'hello '.repeat(40);
   let gw: TestGateway;
   let upstream: HeldStreamUpstream;
   const clock = new ManualClock();
 
   before(async () => {
-    // Ten chunks of 80 characters: 200 tokens before the stream is held.
-    upstream = await startHeldStreamUpstream(10, 80);
+    // Ten chunks of more than 32 tokens each, so each one is charged as it passes.
+    upstream = await startHeldStreamUpstream(10, CHUNK);
     gw = await startClockedGateway((c) => {
       addUpstream(c, upstream.baseUrl, ['gpt-held']);
       c['limits'] = { rules: [{ name: 'tokens', by: ['user'], limit: 1000, unit: 'tokens', window_s: 600 }] };
@@ -191,15 +203,16 @@ describe('a streamed answer counts against token limits while it flows', () => {
     const client = openai(gw, ANALYST_KEY);
     const stream = await client.chat.completions.create({ ...chatBody('gpt-held', 40), stream: true });
     const it = stream[Symbol.asyncIterator]();
-    let chars = 0;
-    while (chars < 800) {
+    let chunks = 0;
+    while (chunks < 10) {
       const next = await it.next();
       assert.ok(!next.done, 'the held stream delivers its first ten chunks');
-      chars += next.value.choices[0]?.delta.content?.length ?? 0;
+      if (next.value.choices[0]?.delta.content === CHUNK) chunks++;
     }
-    // While the answer is still open, another request sees its 10-token estimate and 200 answer tokens counted.
+    // While the answer is still open, another request sees the prompt's estimate and the ten chunks counted.
     const { response } = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'abcd' }] }).withResponse();
-    assert.equal(response.headers.get('x-ratelimit-remaining'), String(1000 - 10 - 200 - 1));
+    const prompt = estimateTokens('x'.repeat(40));
+    assert.equal(response.headers.get('x-ratelimit-remaining'), String(1000 - prompt - 10 * estimateTokens(CHUNK) - estimateTokens('abcd')));
     upstream.release();
     for (let n = await it.next(); !n.done; n = await it.next()) void n;
   });

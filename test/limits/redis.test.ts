@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { ANALYST_KEY, PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { freePort, startHangingRedis, startRedis, type RedisServer } from '../support/redis.js';
-import { OTHER_TENANT_KEY, addCallers, addUpstream, chatBody, logLines, openai, recordsOf, startClockedGateway } from './support.js';
+import { OTHER_TENANT_KEY, addCallers, addUpstream, chatBody, estimateTokens, logLines, openai, recordsOf, startClockedGateway } from './support.js';
 
 const ANSWER = 'One two three four five six seven eight.';
 
@@ -38,7 +38,8 @@ describe('limits shared by two gateways through Redis', () => {
               { name: 'shared-tokens', by: ['user'], limit: 1000, unit: 'tokens', window_s: 2_592_000, match: { credential_id: ['privileged'] } },
             ],
           };
-          c['budgets'] = { rules: [{ name: 'tenant-monthly', by: ['tenant'], usd: 100, period: 'month', thresholds: [], match: { tenant: ['globex'] } }], prices: { 'gpt-test': { input_per_mtok: 10_000, output_per_mtok: 20_000 } } };
+          c['budgets'] = { rules: [{ name: 'tenant-monthly', by: ['tenant'], usd: 100, period: 'month', thresholds: [], match: { tenant: ['globex'] } }] };
+          c['prices'] = { 'gpt-test': { input_per_mtok: 10_000, output_per_mtok: 20_000 } };
           useRedis(redis.url)(c);
         }),
       );
@@ -66,10 +67,12 @@ describe('limits shared by two gateways through Redis', () => {
 
   it('corrects token reservations on the shared counter', async () => {
     const [a, b] = gateways as [TestGateway, TestGateway];
-    const first = await openai(a, PRIVILEGED_KEY).chat.completions.create(chatBody('gpt-test', 400)).withResponse();
-    assert.equal(first.response.headers.get('x-ratelimit-remaining'), '900');
-    const second = await openai(b, PRIVILEGED_KEY).chat.completions.create(chatBody('gpt-test', 400)).withResponse();
-    assert.equal(second.response.headers.get('x-ratelimit-remaining'), String(1000 - (11 + 8) - 100));
+    const body = chatBody('gpt-test', 400);
+    const estimate = estimateTokens(body.messages[0]?.content ?? '');
+    const first = await openai(a, PRIVILEGED_KEY).chat.completions.create(body).withResponse();
+    assert.equal(first.response.headers.get('x-ratelimit-remaining'), String(1000 - estimate));
+    const second = await openai(b, PRIVILEGED_KEY).chat.completions.create(body).withResponse();
+    assert.equal(second.response.headers.get('x-ratelimit-remaining'), String(1000 - (11 + 8) - estimate));
   });
 
   it('adds spend from both gateways to one budget counter', async () => {

@@ -39,6 +39,8 @@ export function addUpstream(config: Record<string, unknown>, baseUrl: string, mo
 export async function startClockedGateway(patch: ConfigPatch, clock?: ManualClock): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-limits-'));
   const config = baseConfig(dir);
+  // Publish a checkpoint with every record, so tests can read records back as soon as a request ends.
+  ((config['audit'] as Record<string, unknown>)['ledger'] as Record<string, unknown>)['checkpoint_every'] = 1;
   patch(config);
   const logs: string[] = [];
   const destination = new Writable({
@@ -92,6 +94,9 @@ export function logLines(gw: TestGateway): Record<string, unknown>[] {
   return gw.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** The gateway's own pre-flight estimate of a text's tokens, which limits reserve. */
+export { estimateTokens } from '../../gateway/src/tokens/estimate-tokens.js';
+
 /** A chat request body of a known prompt size: `chars` characters of user text. */
 export function chatBody(model: string, chars: number, extra: Record<string, unknown> = {}): { model: string; messages: { role: 'user'; content: string }[] } & Record<string, unknown> {
   return { model, messages: [{ role: 'user', content: 'x'.repeat(chars) }], ...extra };
@@ -105,11 +110,11 @@ export interface HeldStreamUpstream {
 }
 
 /**
- * A provider speaking OpenAI's streaming format that sends `chunks` content events of `chunkChars`
- * characters, then holds the stream open until release(): the test can look at the gateway while an
- * answer is still flowing.
+ * A provider speaking OpenAI's streaming format that sends `chunks` content events of `chunkText`,
+ * then holds the stream open until release(): the test can look at the gateway while an answer is
+ * still flowing.
  */
-export async function startHeldStreamUpstream(chunks: number, chunkChars: number): Promise<HeldStreamUpstream> {
+export async function startHeldStreamUpstream(chunks: number, chunkText: string): Promise<HeldStreamUpstream> {
   const { createServer } = await import('node:http');
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -123,7 +128,7 @@ export async function startHeldStreamUpstream(chunks: number, chunkChars: number
           res.write(`data: ${JSON.stringify({ ...base, choices })}\n\n`);
         };
         send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-        for (let i = 0; i < chunks; i++) send([{ index: 0, delta: { content: 'y'.repeat(chunkChars) }, finish_reason: null }]);
+        for (let i = 0; i < chunks; i++) send([{ index: 0, delta: { content: chunkText }, finish_reason: null }]);
         await held;
         send([{ index: 0, delta: {}, finish_reason: 'stop' }]);
         res.end('data: [DONE]\n\n');

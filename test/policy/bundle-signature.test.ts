@@ -36,7 +36,8 @@ import {
 } from './support.js';
 import { decisionInput } from './vectors.js';
 
-const devVerification = (): BundleVerification => resolveVerification(undefined, '/policy/verification').verification;
+const devVerification = (): BundleVerification =>
+  resolveVerification({ public_key_file: devPublicKeyPath, key_id: 'palisade-dev', scope: 'development' }, '/policy/verification').verification;
 
 async function assertRefused(promise: Promise<unknown>, code: ErrorCode, detail: RegExp): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {

@@ -218,17 +218,11 @@ describe('policy service', () => {
     });
   });
 
-  test('without a verification section, the development key is trusted, with a warning', async () => {
-    const log = captureLogger();
-    const service = await startPolicyService(policyConfig(join(repoRoot, 'bundles/palisade.tar.gz'), { verification: undefined, poll_interval_ms: 0 }), { logger: log.logger });
-    try {
-      assert.equal(service.status().ready, true);
-      assert.equal(service.status().verification, 'development-key');
-      const warning = log.lines().find((l) => String(l['msg']).includes('DEVELOPMENT key'));
-      assert.equal(warning?.['level'], 40);
-    } finally {
-      await service.close();
-    }
+  test('without a verification section the service refuses to start, naming what to configure', async () => {
+    await assert.rejects(
+      startPolicyService(policyConfig(join(repoRoot, 'bundles/palisade.tar.gz'), { verification: undefined, poll_interval_ms: 0 }), { logger: captureLogger().logger }),
+      (err: unknown) => err instanceof GatewayError && err.code === 'GW_ERR_CONFIG_INVALID' && /verification section is required/.test(err.message),
+    );
   });
 
   test('config/dev.json\'s policy section loads the committed bundle', async () => {

@@ -73,7 +73,8 @@ describe('scripts/build-bundles.sh', () => {
       const { files } = await readBundle(await readFile(out));
       const prod = resolveVerification({ public_key_file: keys.publicKey, key_id: 'prod-2026', scope: 'production' }, '/policy/verification');
       assert.equal((await verifyBundleSignature(files, prod.verification)).key_id, 'prod-2026');
-      await assert.rejects(verifyBundleSignature(files, resolveVerification(undefined, '/v').verification));
+      const dev = resolveVerification({ public_key_file: join(repoRoot, 'config/dev-keys/bundle-signing.pub.pem'), key_id: 'palisade-dev', scope: 'development' }, '/v');
+      await assert.rejects(verifyBundleSignature(files, dev.verification));
       const noKeyId = await run(root, 'build-bundles.sh', ['--signing-key', keys.privateKey]);
       assert.equal(noKeyId.code, 2);
       assert.match(noKeyId.stderr, /--signing-key needs --key-id/);

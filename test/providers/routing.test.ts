@@ -72,10 +72,10 @@ describe('circuit breaker', () => {
 
   it('opens on the failure rate over recent calls, without a run of failures', () => {
     const b = createCircuitBreaker(cfg);
-    for (const failed of [true, false, true, false, true, false]) (failed ? b.failure : b.success)(0);
+    for (const failed of [false, true, false, true, false, true]) (failed ? b.failure : b.success)(0);
     assert.equal(b.state(0), 'open');
     const healthy = createCircuitBreaker(cfg);
-    for (const failed of [true, false, false, true, false, false]) (failed ? healthy.failure : healthy.success)(0);
+    for (const failed of [false, true, false, false, false, true]) (failed ? healthy.failure : healthy.success)(0);
     assert.equal(healthy.state(0), 'closed');
   });
 });
@@ -110,15 +110,14 @@ describe('target order', () => {
 });
 
 describe('the policy’s route output', () => {
-  it('reads a model name, or an object with a model and allow-lists', () => {
+  it('reads a model, a provider and a region', () => {
     assert.deepEqual(readPolicyRoute(undefined), {});
-    assert.deepEqual(readPolicyRoute('claude'), { model: 'claude' });
-    assert.deepEqual(readPolicyRoute({ model: 'x', providers: ['a', 'b'], models: ['m'] }), { model: 'x', providers: new Set(['a', 'b']), models: new Set(['m']) });
-    assert.deepEqual(readPolicyRoute({ provider: 'a' }), { providers: new Set(['a']) });
+    assert.deepEqual(readPolicyRoute({ model: 'claude' }), { model: 'claude' });
+    assert.deepEqual(readPolicyRoute({ provider: 'anthropic', region: 'eu-west-1' }), { provider: 'anthropic', region: 'eu-west-1' });
   });
 
   it('refuses anything it cannot read, so the request fails closed', () => {
-    for (const bad of ['', 42, ['a'], { model: 3 }, { providers: 'a' }, { region: 'eu' }, { provider: 'a', providers: ['b'] }]) {
+    for (const bad of [null, 'claude', 42, ['a'], { model: 3 }, { provider: '' }, { providers: ['a'] }]) {
       assert.throws(() => readPolicyRoute(bad), (err: unknown) => (err as { code?: string }).code === 'GW_ERR_POLICY_ROUTE_INVALID', JSON.stringify(bad));
     }
   });
@@ -126,11 +125,11 @@ describe('the policy’s route output', () => {
 
 const ROUTE_POLICY = `package palisade.request
 
-decision := {"allow": true, "reasons": [], "route": "claude"} if {
+decision := {"allow": true, "reasons": [], "route": {"model": "claude"}} if {
   input.request.model == "to-claude"
-} else := {"allow": true, "reasons": [], "route": {"providers": ["anthropic"]}} if {
+} else := {"allow": true, "reasons": [], "route": {"region": "eu-west-1"}} if {
   input.request.model == "eu-only"
-} else := {"allow": true, "reasons": [], "route": {"providers": ["openai"]}} if {
+} else := {"allow": true, "reasons": [], "route": {"provider": "openai"}} if {
   input.request.model == "openai-only"
 } else := {"allow": true, "reasons": [], "route": {"model": "not-configured"}} if {
   input.request.model == "bad-route"
@@ -149,6 +148,7 @@ describe('routing through a real gateway', () => {
     writeFileSync(bundlePath, await buildFixtureBundle({ 'request.rego': ROUTE_POLICY, 'response.rego': ALLOW_RESPONSE_REGO }));
     gw = await startProviderGateway(fakes, (c) => {
       (c['policy'] as Record<string, unknown>)['bundle'] = bundlePath;
+      for (const p of c['providers'] as Record<string, unknown>[]) if (p['name'] === 'anthropic') p['region'] = 'eu-west-1';
       (c['models'] as unknown[]).push(
         { name: 'to-claude', provider: 'openai', upstream_model: 'gpt-4o-mini' },
         { name: 'eu-only', targets: both },
@@ -172,7 +172,7 @@ describe('routing through a real gateway', () => {
     assert.equal(fakes.openai.received.length, before);
   });
 
-  it('keeps to the providers the policy allows, first choice and fallbacks alike', async () => {
+  it('keeps to the region and provider the policy names, first choice and fallbacks alike', async () => {
     const res = await client.chat.completions.create({ model: 'eu-only', messages: [{ role: 'user', content: 'Hi' }] });
     assert.match(res.choices[0]?.message.content ?? '', /^Hello from Anthropic/);
     fakes.openai.faults.push({ kind: 'status', status: 500 });

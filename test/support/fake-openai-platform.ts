@@ -112,6 +112,9 @@ function route(req: ReceivedRequest, options: FakeOpenAIPlatformOptions, n: numb
     endpoint = url.pathname.replace(/^\/v1\//, '');
   }
   if (options.rejectStreamOptions && req.body['stream_options'] !== undefined) return json(400, { error: { message: 'stream_options is not supported', type: 'invalid_request_error' } });
+  // A provider endpoint the gateway does not model, for pass-through.
+  if (req.method === 'GET' && endpoint === 'files') return json(200, { object: 'list', data: [{ id: 'file-1', object: 'file', bytes: 12, filename: 'notes.txt', purpose: 'assistants' }], has_more: false });
+  if (req.method === 'GET' && endpoint.startsWith('files/')) return json(200, { id: endpoint.slice(6), object: 'file', bytes: 12, filename: 'notes.txt', purpose: 'assistants' });
   if (req.method !== 'POST') return json(405, { error: { message: 'method not allowed' } });
   if (endpoint === 'chat/completions') return chat(req.body, model, n);
   if (endpoint === 'embeddings') return embeddings(req.body, model);

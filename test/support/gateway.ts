@@ -9,6 +9,8 @@ import { parseConfig, startGateway, type RunningGateway } from '@palisade/gatewa
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const BUNDLE = join(REPO, 'bundles/palisade.tar.gz');
+/** The committed bundle is signed with the development key (config/dev-keys). */
+export const BUNDLE_VERIFICATION = { public_key_file: join(REPO, 'config/dev-keys/bundle-signing.pub.pem'), key_id: 'palisade-dev', scope: 'development' };
 
 export const ANALYST_KEY = 'sk-test-analyst-0123456789';
 export const PRIVILEGED_KEY = 'sk-test-privileged-0123456789';
@@ -40,7 +42,7 @@ export function baseConfig(dir: string): Record<string, unknown> {
       ],
       oidc: [],
     },
-    policy: { bundle: BUNDLE },
+    policy: { bundle: BUNDLE, verification: BUNDLE_VERIFICATION },
     providers: [{ name: 'echo', type: 'echo' }],
     models: [{ name: 'echo', provider: 'echo' }],
     audit: {

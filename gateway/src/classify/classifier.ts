@@ -12,12 +12,28 @@ import type { Classification, Classifier, ClassifierOptions, Entity } from './ty
 
 const NO_INFO: EntityInfo = { labels: [] };
 
+/** Running totals of a classification, so a stream can add entities as they come. */
+export interface Tally {
+  entities: Entity[];
+  counts: Classification['counts'];
+  labels: Set<DataLabel>;
+  identifier: boolean;
+  health: boolean;
+}
+
 /** What the stream scanner needs beyond the public interface: the raw parts of one scan. */
 export interface ClassifierCore {
   readonly options: ResolvedOptions;
   /** Entities of one text (overlaps settled) and the injection evidence it adds. */
   scan(text: string, evidence: InjectionEvidence): Found[];
-  summarise(parts: readonly (readonly Found[])[], withPart: boolean, evidence: InjectionEvidence): Classification;
+  /** Adds one entity to the totals; `keep` false counts it without keeping it in the list. */
+  add(tally: Tally, found: Found, part: number | undefined, keep: boolean): Entity;
+  /** The classification of the totals and the injection evidence. */
+  finish(tally: Tally, evidence: InjectionEvidence): Classification;
+}
+
+export function newTally(): Tally {
+  return { entities: [], counts: {}, labels: new Set(), identifier: false, health: false };
 }
 
 const CORES = new WeakMap<Classifier, ClassifierCore>();
@@ -53,36 +69,33 @@ function createCore(options: ResolvedOptions): ClassifierCore {
     return resolveOverlaps(kept, rankOf);
   }
 
-  function summarise(parts: readonly (readonly Found[])[], withPart: boolean, evidence: InjectionEvidence): Classification {
-    const entities: Entity[] = [];
-    const counts: Classification['counts'] = {};
-    const labels = new Set<DataLabel>();
-    let identifier = false;
-    let health = false;
-    parts.forEach((part, index) => {
-      for (const f of part) {
-        const entity: Entity = { type: f.type, start: f.start, end: f.end, score: f.score };
-        if (withPart) entity.part = index;
-        entities.push(entity);
-        const count = (counts[f.type] ??= { count: 0, max_score: 0 });
-        count.count++;
-        if (f.score > count.max_score) count.max_score = f.score;
-        if (!labelled(f)) continue;
-        const info = infoOf(f.type);
-        for (const label of info.labels) labels.add(label);
-        const role = f.phi ?? info.phi;
-        if (role === 'identifier' || role === 'health-identifier') identifier = true;
-        if (role === 'health' || role === 'health-identifier') health = true;
-      }
-    });
-    // The PHI rule: an identifier of a person together with health information in one prompt.
-    if (identifier && health) labels.add('PHI');
-    const injection = summariseInjection(evidence, options.injectionThreshold);
-    if (injection.detected) labels.add('PROMPT_INJECTION');
-    return { entities, labels: LABEL_ORDER.filter((l) => labels.has(l)), counts, injection };
+  function add(tally: Tally, f: Found, part: number | undefined, keep: boolean): Entity {
+    const entity: Entity = { type: f.type, start: f.start, end: f.end, score: f.score };
+    if (part !== undefined) entity.part = part;
+    if (keep) tally.entities.push(entity);
+    const count = (tally.counts[f.type] ??= { count: 0, max_score: 0 });
+    count.count++;
+    if (f.score > count.max_score) count.max_score = f.score;
+    if (labelled(f)) {
+      const info = infoOf(f.type);
+      for (const label of info.labels) tally.labels.add(label);
+      const role = f.phi ?? info.phi;
+      if (role === 'identifier' || role === 'health-identifier') tally.identifier = true;
+      if (role === 'health' || role === 'health-identifier') tally.health = true;
+    }
+    return entity;
   }
 
-  return { options, scan, summarise };
+  function finish(tally: Tally, evidence: InjectionEvidence): Classification {
+    const labels = new Set(tally.labels);
+    // The PHI rule: an identifier of a person together with health information in one prompt.
+    if (tally.identifier && tally.health) labels.add('PHI');
+    const injection = summariseInjection(evidence, options.injectionThreshold);
+    if (injection.detected) labels.add('PROMPT_INJECTION');
+    return { entities: tally.entities, labels: LABEL_ORDER.filter((l) => labels.has(l)), counts: tally.counts, injection };
+  }
+
+  return { options, scan, add, finish };
 }
 
 export function createClassifier(options?: ClassifierOptions): Classifier {
@@ -90,12 +103,17 @@ export function createClassifier(options?: ClassifierOptions): Classifier {
   const classifier: Classifier = {
     classify(text: string): Classification {
       const evidence: InjectionEvidence = new Map();
-      return core.summarise([core.scan(text, evidence)], false, evidence);
+      const tally = newTally();
+      for (const f of core.scan(text, evidence)) core.add(tally, f, undefined, true);
+      return core.finish(tally, evidence);
     },
     classifyMany(texts: readonly string[]): Classification {
       const evidence: InjectionEvidence = new Map();
-      const parts = texts.map((text) => core.scan(text, evidence));
-      return core.summarise(parts, true, evidence);
+      const tally = newTally();
+      texts.forEach((text, part) => {
+        for (const f of core.scan(text, evidence)) core.add(tally, f, part, true);
+      });
+      return core.finish(tally, evidence);
     },
   };
   CORES.set(classifier, core);

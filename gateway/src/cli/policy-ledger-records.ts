@@ -13,7 +13,7 @@ export interface LedgerLog {
 }
 
 function invalid(detail: string, cause?: unknown): GatewayError {
-  return new GatewayError('GW_ERR_CONFIG_INVALID', cause === undefined ? { detail } : { detail, cause });
+  return new GatewayError('GW_ERR_LEDGER_UNREADABLE', cause === undefined ? { detail } : { detail, cause });
 }
 
 async function checkpointSize(dir: string): Promise<number> {

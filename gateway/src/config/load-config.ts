@@ -82,15 +82,15 @@ function semanticProblems(c: GatewayConfig): string[] {
 /** Which optional provider fields each provider type takes, and which of them it requires. */
 const PROVIDER_FIELDS: Record<ProviderConfig['type'], { allowed: readonly string[]; required: readonly string[] }> = {
   echo: { allowed: [], required: [] },
-  openai: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'responses'], required: [] },
-  'openai-compatible': { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'stream_usage', 'responses'], required: ['base_url'] },
-  azure: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'api_version'], required: ['base_url', 'api_version'] },
-  anthropic: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'anthropic_version', 'default_max_tokens'], required: [] },
+  openai: { allowed: ['base_url', 'region', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'responses'], required: [] },
+  'openai-compatible': { allowed: ['base_url', 'region', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'stream_usage', 'responses'], required: ['base_url'] },
+  azure: { allowed: ['base_url', 'region', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'api_version'], required: ['base_url', 'api_version'] },
+  anthropic: { allowed: ['base_url', 'region', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'anthropic_version', 'default_max_tokens'], required: [] },
   bedrock: {
     allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms', 'region', 'access_key_id', 'access_key_id_env', 'session_token_env', 'session_token_file'],
     required: ['region'],
   },
-  gemini: { allowed: ['base_url', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms'], required: [] },
+  gemini: { allowed: ['base_url', 'region', 'api_key_env', 'api_key_file', 'timeout_ms', 'stream_idle_timeout_ms'], required: [] },
   vertex: { allowed: ['base_url', 'timeout_ms', 'stream_idle_timeout_ms', 'project', 'region', 'token_file'], required: ['project', 'region', 'token_file'] },
 };
 

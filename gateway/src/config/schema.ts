@@ -100,6 +100,8 @@ export interface IdentityConfig {
   user_token_header: string;
   /** Longer credentials are refused before any parsing. */
   max_token_bytes: number;
+  /** Verified JWTs remembered (by hash, until they expire and while their key is published) so a reused token is not verified again; 0 turns this off. */
+  jwt_cache_entries: number;
   trusted_proxy?: TrustedProxyConfig;
   /** Refused requests are recorded one by one up to this rate; beyond it they are counted and summarised. */
   denial_audit: { rate_per_s: number; burst: number };
@@ -197,7 +199,7 @@ export interface HttpProviderConfig {
   stream_usage?: boolean;
   /** openai, openai-compatible: serve /v1/responses natively (default: true for openai only). */
   responses?: boolean;
-  /** bedrock, vertex. */
+  /** bedrock, vertex: the endpoint's region. Others: where the endpoint is, for the policy's route.region. */
   region?: string;
   /** vertex. */
   project?: string;
@@ -376,9 +378,7 @@ export interface ModelPriceConfig {
 
 export interface BudgetsConfig {
   rules: BudgetConfig[];
-  /** Prices by model name as callers request it. */
-  prices: Record<string, ModelPriceConfig>;
-  /** A request a budget applies to, for a model without a price: refused (deny) or counted as free. */
+  /** A request a budget applies to, for a model without a price (in `prices`): refused (deny) or counted as free. */
   unpriced: 'deny' | 'free';
 }
 
@@ -510,7 +510,7 @@ const identitySchema = {
   type: 'object',
   default: {},
   additionalProperties: false,
-  required: ['api_keys', 'oidc', 'api_keys_file_poll_ms', 'user_token_header', 'max_token_bytes', 'denial_audit'],
+  required: ['api_keys', 'oidc', 'api_keys_file_poll_ms', 'user_token_header', 'max_token_bytes', 'jwt_cache_entries', 'denial_audit'],
   properties: {
     api_keys: {
       type: 'array',
@@ -589,6 +589,7 @@ const identitySchema = {
     },
     user_token_header: { ...headerName, default: 'x-palisade-user-token' },
     max_token_bytes: { type: 'integer', minimum: 256, maximum: 65536, default: 8192 },
+    jwt_cache_entries: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 10000 },
     trusted_proxy: {
       type: 'object',
       additionalProperties: false,
@@ -856,7 +857,7 @@ export const configSchema: SchemaObject = {
       type: 'object',
       default: {},
       additionalProperties: false,
-      required: ['rules', 'prices', 'unpriced'],
+      required: ['rules', 'unpriced'],
       properties: {
         rules: {
           type: 'array',
@@ -873,16 +874,6 @@ export const configSchema: SchemaObject = {
               thresholds: { type: 'array', uniqueItems: true, items: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, default: [0.8] },
               match: principalMatch,
             },
-          },
-        },
-        prices: {
-          type: 'object',
-          default: {},
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['input_per_mtok', 'output_per_mtok'],
-            properties: { input_per_mtok: { type: 'number', minimum: 0 }, output_per_mtok: { type: 'number', minimum: 0 } },
           },
         },
         unpriced: { type: 'string', enum: ['deny', 'free'], default: 'deny' },

@@ -92,7 +92,7 @@ export function createIdentity(config: IdentityConfig, deps: IdentityDeps): Iden
 
   const authenticator = createAuthenticator({
     apiKeys,
-    jwt: createJwtVerifier(issuers, deps.clock),
+    jwt: createJwtVerifier(issuers, deps.clock, config.jwt_cache_entries),
     ...(introspector ? { introspector } : {}),
     ...(config.trusted_proxy ? { proxy: createTrustedProxy(config.trusted_proxy) } : {}),
     userTokenHeader: config.user_token_header,

@@ -9,7 +9,7 @@ import { identityError } from './auth-failure.js';
 import { actorChain, mapClaims, stringList, type Claims } from './claims.js';
 import { createExpiringLru } from './expiring-lru.js';
 import type { IssuerClient } from './issuer-client.js';
-import type { Principal } from './principal.js';
+import { copyPrincipal, type Principal } from './principal.js';
 
 export interface Introspector {
   readonly issuer: string;
@@ -29,10 +29,6 @@ type Cached = { ok: true; principal: Principal } | { ok: false; error: GatewayEr
 /** The cache key: a hash, so that tokens are never held (or dumped) by the cache. */
 function tokenKey(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
-}
-
-function clone(p: Principal): Principal {
-  return structuredClone(p);
 }
 
 export function createIntrospector(issuer: IssuerClient, deps: IntrospectorDeps): Introspector {
@@ -116,7 +112,7 @@ export function createIntrospector(issuer: IssuerClient, deps: IntrospectorDeps)
         result = await call;
       }
       if (!result.ok) throw result.error;
-      return clone(result.principal);
+      return copyPrincipal(result.principal);
     },
   };
 }

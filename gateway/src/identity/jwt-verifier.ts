@@ -1,11 +1,13 @@
 // Verifies bearer JWTs from the trusted issuers: signature against the issuer's published keys,
 // an allow-list of algorithms, and iss, aud, exp, nbf, iat within a small clock skew.
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createHash } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type CompactJWSHeaderParameters, type FlattenedJWSInput, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { GatewayError } from '../errors.js';
 import { identityError } from './auth-failure.js';
 import { actorChain, mapClaims } from './claims.js';
 import { KeyFetchError, type IssuerClient } from './issuer-client.js';
-import type { Principal } from './principal.js';
+import { createExpiringLru } from './expiring-lru.js';
+import { copyPrincipal, type Principal } from './principal.js';
 
 export interface JwtVerifier {
   /** Verifies a token shaped like a JWT; rejects with a GatewayError saying why it is refused. */
@@ -52,11 +54,51 @@ function refusal(err: unknown): GatewayError {
   }
 }
 
-export function createJwtVerifier(issuers: readonly IssuerClient[], clock: () => number): JwtVerifier {
+interface VerifiedJwt {
+  principal: Principal;
+  issuer: IssuerClient;
+  header: CompactJWSHeaderParameters;
+  /** The key object the signature was checked with; a reloaded key set hands out new ones. */
+  key: unknown;
+}
+
+const NO_TOKEN: FlattenedJWSInput = { payload: '', signature: '' };
+
+/** The cache key: a hash, so that tokens are never held (or dumped) by the cache. */
+function tokenKey(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/**
+ * `cacheEntries` bounds the verified-token cache: a token seen again is served from it until its
+ * `exp` (or its maximum age), and only while the issuer still publishes the very key object it
+ * was verified with, so a key reload (rotation, retirement) sends every token through full
+ * verification again.
+ */
+export function createJwtVerifier(issuers: readonly IssuerClient[], clock: () => number, cacheEntries = 0): JwtVerifier {
   const byIssuer = new Map(issuers.map((i) => [i.config.issuer, i]));
+  const cache = cacheEntries > 0 ? createExpiringLru<VerifiedJwt>(cacheEntries) : undefined;
+
+  async function remembered(key: string): Promise<Principal | undefined> {
+    const hit = cache?.get(key, clock());
+    if (!hit) return undefined;
+    try {
+      const current = await (await hit.issuer.keys())(hit.header, NO_TOKEN);
+      if (current === hit.key) return copyPrincipal(hit.principal);
+    } catch {
+      // The key is gone or cannot be checked: verify the token in full.
+    }
+    cache?.delete(key);
+    return undefined;
+  }
 
   return {
     async verify(token) {
+      const cacheKey = cache ? tokenKey(token) : '';
+      if (cache) {
+        const principal = await remembered(cacheKey);
+        if (principal) return principal;
+      }
       // Read before verification only to pick the issuer and refuse cheaply; nothing here is trusted.
       let iss: unknown;
       let alg: unknown;
@@ -84,9 +126,12 @@ export function createJwtVerifier(issuers: readonly IssuerClient[], clock: () =>
       };
       if (config.max_token_age_s !== undefined) options.maxTokenAge = config.max_token_age_s;
       let payload: JWTPayload;
+      let header: CompactJWSHeaderParameters;
+      let usedKey: unknown;
       try {
         const keys = await issuer.keys();
-        ({ payload } = await jwtVerify(token, keys, options));
+        const capture: JWTVerifyGetKey = async (h, t) => (usedKey = await keys(h, t));
+        ({ payload, protectedHeader: header } = await jwtVerify(token, capture, options));
       } catch (err) {
         if ((err as { code?: unknown } | null)?.code === 'GW_ERR_IDENTITY_UNAVAILABLE') throw err;
         throw refusal(err);
@@ -104,6 +149,10 @@ export function createJwtVerifier(issuers: readonly IssuerClient[], clock: () =>
       }
       const principal: Principal = { sub: payload.sub, iss: config.issuer, auth: 'oidc', ...mapClaims(payload, issuer.mapping) };
       if (actor) principal.actor = actor;
+      if (cache && typeof payload.exp === 'number') {
+        const until = Math.min(payload.exp * 1000, config.max_token_age_s !== undefined && typeof payload.iat === 'number' ? (payload.iat + config.max_token_age_s) * 1000 : Infinity);
+        cache.set(cacheKey, { principal: copyPrincipal(principal), issuer, header: { alg: header.alg, ...(header.kid !== undefined ? { kid: header.kid } : {}) }, key: usedKey }, until);
+      }
       return principal;
     },
   };

@@ -44,3 +44,12 @@ export const API_KEY_ISSUER = 'urn:palisade:api-key';
 export function anonymousPrincipal(): Principal {
   return { sub: '', iss: '', roles: [], auth: 'none' };
 }
+
+/** A deep copy, so a cached principal is never changed through a request's copy. */
+export function copyPrincipal(p: Principal): Principal {
+  const out: Principal = { ...p, roles: [...p.roles] };
+  if (p.groups) out.groups = [...p.groups];
+  if (p.actor) out.actor = p.actor.map((a) => ({ ...a }));
+  if (p.attributes) out.attributes = Object.fromEntries(Object.entries(p.attributes).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+  return out;
+}

@@ -4,6 +4,7 @@ import type { AuditLimits, AuditRecordV1 } from '@palisade/audit-core';
 import type { GatewayError } from '../errors.js';
 import type { SseEvent } from '../providers/sse.js';
 import type { StreamReader } from '../pipeline/api/types.js';
+import { estimateTokens } from '../tokens/estimate-tokens.js';
 import type { BudgetAdjustment, RateAdjustment } from './limit-store.js';
 
 export interface TokenUsage {
@@ -17,8 +18,8 @@ export interface Settlement {
   usage?: TokenUsage;
   /** The outcome's own cost, when the pipeline priced it; preferred over the limiter's table. */
   costUsd?: number;
-  /** Characters of answer text seen so far, for answers that report no usage. */
-  completionChars?: number;
+  /** Answer tokens counted from the text, for answers that report no usage. */
+  completionTokens?: number;
   /** Answered from the cache: no provider tokens were spent. */
   cached?: boolean;
 }
@@ -53,8 +54,6 @@ export interface Reservation {
 
 /** Streams flush their running count in steps of this many tokens, not on every event. */
 const STREAM_STEP_TOKENS = 32;
-
-const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
 
 class AdmittedRequest implements Admission {
   readonly headers: Readonly<Record<string, string>>;
@@ -94,9 +93,8 @@ class AdmittedRequest implements Admission {
     if (rates.length > 0 || budgets.length > 0) this.#r.apply(rates, budgets, indexes);
   }
 
-  #flow(completionChars: number): void {
+  #flow(completion: number): void {
     if (this.#settled) return;
-    const completion = tokensOfChars(completionChars);
     if (completion - this.#flowed < STREAM_STEP_TOKENS) return;
     this.#flowed = completion;
     this.#moveTo(this.#r.estimateTokens + completion, this.#r.cost(this.#r.estimateTokens, completion) ?? 0);
@@ -111,7 +109,7 @@ class AdmittedRequest implements Admission {
     }
     const usage = actual.usage;
     const prompt = usage?.prompt_tokens ?? this.#r.estimateTokens;
-    const completion = usage?.completion_tokens ?? tokensOfChars(actual.completionChars ?? 0);
+    const completion = usage?.completion_tokens ?? actual.completionTokens ?? 0;
     const tokens = usage?.total_tokens ?? prompt + completion;
     const micros = actual.costUsd !== undefined ? actual.costUsd * 1e6 : (this.#r.cost(prompt, completion) ?? 0);
     this.#moveTo(tokens, micros);
@@ -123,7 +121,7 @@ class AdmittedRequest implements Admission {
   }
 
   async *#metered(events: AsyncIterable<SseEvent>, reader: StreamReader): AsyncGenerator<SseEvent> {
-    let chars = 0;
+    let tokens = 0;
     let usage: TokenUsage | undefined;
     try {
       for await (const ev of events) {
@@ -138,8 +136,9 @@ class AdmittedRequest implements Admission {
           if (parsed !== undefined) {
             const text = reader.text(ev, parsed);
             if (text.length > 0) {
-              chars += text.length;
-              this.#flow(chars);
+              // Per event, with the same tokenizer as pre-flight estimates; providers stream about a token per event.
+              tokens += estimateTokens(text);
+              this.#flow(tokens);
             }
             usage = reader.usage(ev, parsed) ?? usage;
           }
@@ -148,7 +147,7 @@ class AdmittedRequest implements Admission {
       }
     } finally {
       // Runs when the stream ends, fails or the caller leaves: what flowed is what is counted.
-      this.settle(usage ? { usage } : { completionChars: chars });
+      this.settle(usage ? { usage } : { completionTokens: tokens });
     }
   }
 

@@ -4,5 +4,5 @@ export type { Admission, Settlement } from './admission.js';
 export { createMemoryLimitStore } from './memory-store.js';
 export { createRedisLimitStore } from './redis-store.js';
 export { createRedisConnection, type RedisConnection } from './redis-client.js';
-export { createPriceTable, type Pricing } from './pricing.js';
+export { costMicros, pricingFrom, type Pricing } from './pricing.js';
 export type { LimitStore } from './limit-store.js';

@@ -14,13 +14,15 @@ import { periodOf, type Period } from './budget-period.js';
 import type { BudgetAdjustment, BudgetCheck, LimitStore, RateAdjustment, RateCheck, StoreVerdict } from './limit-store.js';
 import { createLimitMetrics } from './limit-metrics.js';
 import { counterIds, describeCounter, matches, type Subject } from './principal-match.js';
-import type { Pricing } from './pricing.js';
+import { costMicros, type Pricing } from './pricing.js';
 import { rateLimitHeaders, retryHeaders, tightest } from './rate-limit-headers.js';
 
 export interface AdmitRequest {
   principal: Principal;
   /** The model as the caller named it. */
   model: string;
+  /** The upstream model it routes to, for prices kept under that name. */
+  upstreamModel?: string;
   /** The prompt's pre-flight token estimate, reserved against token limits until usage is known. */
   estimatedTokens: number;
   /** The request policy's decision; `limits: {"tier": NAME}` selects a configured tier. */
@@ -152,8 +154,8 @@ export function createLimits(deps: LimitsDeps): Limits {
     const base: AuditLimits = tier !== undefined ? { tier, allowed: true } : { allowed: true };
     if (rates.length === 0 && budgets.length === 0) return tier !== undefined ? unlimited(base) : UNLIMITED;
 
-    const priced = pricing.has(req.model);
-    if (budgets.length > 0 && !priced && deps.budgets.unpriced === 'deny') {
+    const price = budgets.length > 0 ? pricing.priceOf(req.model, req.upstreamModel) : undefined;
+    if (budgets.length > 0 && price === undefined && deps.budgets.unpriced === 'deny') {
       const b = budgets[0] as BudgetConfig;
       countCheck(`budget:${b.name}`, false);
       return refused(new GatewayError('GW_ERR_BUDGET_UNPRICED', { detail: `Budget "${b.name}" applies and model "${req.model}" has no price.` }), { 'x-should-retry': 'false' }, { ...base, allowed: false, key: `budget:${b.name}` });
@@ -167,7 +169,7 @@ export function createLimits(deps: LimitsDeps): Limits {
       windowMs: r.windowMs,
       cost: r.rule.unit === 'requests' ? 1 : estimate,
     }));
-    const reserveMicros = Math.ceil(pricing.costMicros(req.model, { prompt_tokens: estimate, completion_tokens: 0 }) ?? 0);
+    const reserveMicros = price ? Math.ceil(costMicros(price, estimate, 0)) : 0;
     const budgetPeriods = budgets.map((b) => currentPeriod(b, now));
     const budgetChecks: BudgetCheck[] = budgets.map((b, i) => {
       const p = budgetPeriods[i] as Period;
@@ -235,7 +237,7 @@ export function createLimits(deps: LimitsDeps): Limits {
       estimateTokens: estimate,
       tokenRates,
       budgets: budgetChecks.map((c, i) => ({ key: c.key, expiresAt: c.expiresAt, charged: reserveMicros, index: i })),
-      cost: (prompt, completion) => pricing.costMicros(req.model, { prompt_tokens: prompt, completion_tokens: completion }),
+      cost: (prompt, completion) => (price ? costMicros(price, prompt, completion) : undefined),
       apply(rateAdjustments: RateAdjustment[], budgetAdjustments: BudgetAdjustment[], indexes: number[]) {
         const p = store
           .adjust(rateAdjustments, budgetAdjustments)

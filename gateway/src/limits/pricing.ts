@@ -1,27 +1,20 @@
-// What a request costs, from token usage and a per-model price table. The limiter depends only on
-// the Pricing interface, so another price source (or the outcome's own cost) can replace this one.
+// What a request costs, for budgets: the gateway's price table (`prices` in the config, the same one
+// outcome records' cost_usd comes from), looked up by the model callers named or the upstream model
+// it routes to. The limiter depends only on the Pricing interface.
 import type { ModelPriceConfig } from '../config/schema.js';
-
-export interface TokenUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-}
+import type { PriceTable } from '../tokens/price-table.js';
 
 export interface Pricing {
-  /** Whether the model has a price at all (a budget cannot be checked without one). */
-  has(model: string): boolean;
-  /** Cost in micro-USD, or undefined when the model has no price. */
-  costMicros(model: string, usage: TokenUsage): number | undefined;
+  /** The price for a request, or undefined when the model has none (a budget cannot be checked). */
+  priceOf(model: string, upstreamModel?: string): ModelPriceConfig | undefined;
 }
 
-/** A price table in USD per million tokens; conveniently, that is micro-USD per token. */
-export function createPriceTable(prices: Readonly<Record<string, ModelPriceConfig>>): Pricing {
-  return {
-    has: (model) => Object.hasOwn(prices, model),
-    costMicros(model, usage) {
-      if (!Object.hasOwn(prices, model)) return undefined;
-      const p = prices[model] as ModelPriceConfig;
-      return usage.prompt_tokens * p.input_per_mtok + usage.completion_tokens * p.output_per_mtok;
-    },
-  };
+/** Budgets price requests before a provider is chosen, so provider-specific prices are not consulted. */
+export function pricingFrom(table: PriceTable): Pricing {
+  return { priceOf: (model, upstreamModel) => table.priceOf('', upstreamModel ?? model, model) };
+}
+
+/** Micro-USD of token counts: a price in USD per million tokens is micro-USD per token. */
+export function costMicros(price: ModelPriceConfig, promptTokens: number, completionTokens: number): number {
+  return promptTokens * price.input_per_mtok + completionTokens * price.output_per_mtok;
 }

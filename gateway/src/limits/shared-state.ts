@@ -7,7 +7,8 @@ import type { Logger } from '../logging/logger.js';
 import { createLruStore, createRedisCacheStore, createResponseCache, type ResponseCache } from '../cache/index.js';
 import { createLimits, type Limits } from './limiter.js';
 import { createMemoryLimitStore } from './memory-store.js';
-import { createPriceTable, type Pricing } from './pricing.js';
+import { createPriceTable } from '../tokens/price-table.js';
+import { pricingFrom, type Pricing } from './pricing.js';
 import { createRedisConnection, type RedisConnection } from './redis-client.js';
 import { createRedisLimitStore } from './redis-store.js';
 
@@ -21,11 +22,11 @@ export interface SharedStateDeps {
   clock: () => number;
   logger: Logger;
   registry: Registry;
-  /** Where spend comes from; the config's price table when omitted. */
+  /** Where spend comes from; the config's `prices` when omitted. */
   pricing?: Pricing;
 }
 
-export async function createSharedState(config: Pick<GatewayConfig, 'limits' | 'budgets' | 'cache' | 'redis'>, deps: SharedStateDeps): Promise<SharedState> {
+export async function createSharedState(config: Pick<GatewayConfig, 'limits' | 'budgets' | 'cache' | 'redis' | 'prices'>, deps: SharedStateDeps): Promise<SharedState> {
   const { clock, logger, registry } = deps;
   const needsRedis = config.limits.backend === 'redis' || config.cache.backend === 'redis';
   if (needsRedis && config.redis === undefined) {
@@ -41,7 +42,7 @@ export async function createSharedState(config: Pick<GatewayConfig, 'limits' | '
     store: config.limits.backend === 'redis' && redis ? createRedisLimitStore(redis) : createMemoryLimitStore({ clock }),
     limits: config.limits,
     budgets: config.budgets,
-    pricing: deps.pricing ?? createPriceTable(config.budgets.prices),
+    pricing: deps.pricing ?? pricingFrom(createPriceTable(config.prices)),
     clock,
     logger: logger.child({ component: 'limits' }),
     registry,

@@ -80,8 +80,12 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       input: input as unknown as Record<string, unknown>,
     };
     if (result.error) policy.error = result.error.code;
+    if (result.shadow) {
+      const sh = result.shadow;
+      policy.shadow = { bundle: sh.bundle.name, revision: sh.bundle.revision, allow: sh.allow, differs: sh.differs, reasons: [...sh.reasons] };
+    }
     // Limits and budgets apply only to requests the policy allows; their verdict is part of the decision record.
-    const admission = result.allow ? await deps.limits.admit({ principal, model: parsed.model, estimatedTokens: parsed.prompt.estimated_tokens, output: result.output }) : undefined;
+    const admission = result.allow ? await deps.limits.admit({ principal, model: parsed.model, upstreamModel: route.upstreamModel, estimatedTokens: parsed.prompt.estimated_tokens, output: result.output }) : undefined;
     if (admission) res.once('close', () => admission.finish());
     base.contentMode = contentModeOf(result.output?.audit);
     const decision = decisionRecord(deps.ids, base, { classification, policy });

@@ -53,6 +53,9 @@ export async function readBundleDirectory(dir: string, limits: Partial<BundleLim
     total += stat.size;
     if (total > bounds.maxUncompressedBytes) throw invalid(`The directory holds more than ${bounds.maxUncompressedBytes} bytes.`);
     const bytes = await readFile(full);
+    // The file may have grown since it was measured.
+    total += bytes.byteLength - stat.size;
+    if (total > bounds.maxUncompressedBytes) throw invalid(`The directory holds more than ${bounds.maxUncompressedBytes} bytes.`);
     files.set(path, bytes);
     listing.update(`${path}\0${bytes.byteLength}\0`).update(bytes);
   }

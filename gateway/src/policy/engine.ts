@@ -32,7 +32,7 @@ export const DEFAULT_POLICY_MEMORY: Readonly<PolicyMemoryOptions> = Object.freez
 
 /** Bounds on one evaluation; exceeding any of them denies. */
 export interface PolicyEvaluationLimits {
-  /** Largest serialised input evaluated. Cost grows ~25–35 µs per KiB (bench/policy.ts). */
+  /** Largest serialised input evaluated. Cost grows ~20–30 µs per KiB (bench/policy.ts). */
   maxInputBytes: number;
   /** Wall time after which a finished evaluation still counts as timed out. */
   deadlineMs: number;

@@ -7,7 +7,7 @@ import type { PolicyVerificationConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { BundleVerification, SigningAlgorithm, VerificationKey } from './bundle-signature.js';
 import { SIGNING_ALGORITHMS } from './bundle-signature.js';
-import { DEVELOPMENT_KEY_ID, DEVELOPMENT_PUBLIC_KEY_PEM, DEVELOPMENT_SCOPE } from './development-key.js';
+import { DEVELOPMENT_KEY_ID, DEVELOPMENT_SCOPE } from './development-key.js';
 
 export interface ResolvedVerification {
   verification: BundleVerification;
@@ -61,8 +61,9 @@ function loadKey(id: string, file: string, algorithmName: string | undefined, sc
 }
 
 /**
- * Resolves `config` (a policy or shadow `verification` section, at `where` in the config). An
- * absent section trusts the development key for the development scope only.
+ * Resolves `config` (a policy or shadow `verification` section, at `where` in the config). The
+ * section is required: the development key's private half is public, so trusting it implicitly
+ * would let anyone sign a bundle for a gateway whose operator forgot to configure a key.
  */
 export function resolveVerification(
   config: PolicyVerificationConfig | undefined,
@@ -70,11 +71,10 @@ export function resolveVerification(
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): ResolvedVerification {
   if (config === undefined) {
-    const key = createPublicKey(DEVELOPMENT_PUBLIC_KEY_PEM);
-    return {
-      verification: { keys: new Map([[DEVELOPMENT_KEY_ID, { id: DEVELOPMENT_KEY_ID, algorithm: 'RS256', key }]]), keyId: DEVELOPMENT_KEY_ID, scope: DEVELOPMENT_SCOPE },
-      development: true,
-    };
+    throw configError(
+      `${where}: a verification section is required (bundles are accepted only with a valid signature); ` +
+        `for the development bundle use { "public_key_file": "config/dev-keys/bundle-signing.pub.pem", "key_id": "${DEVELOPMENT_KEY_ID}", "scope": "${DEVELOPMENT_SCOPE}" }.`,
+    );
   }
   const keys = new Map<string, VerificationKey>();
   if (config.public_key_file !== undefined) {

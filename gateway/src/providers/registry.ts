@@ -149,6 +149,8 @@ export function createProviderRegistry(config: ProvidersConfig, deps: ProviderDe
   const providers = new Map<string, Provider>();
   for (const p of config.providers) providers.set(p.name, createTranslatingProvider(buildBackend(p, deps), ctx));
 
+  const regions = new Map<string, string>();
+  for (const p of config.providers) if (p.type !== 'echo' && p.region !== undefined) regions.set(p.name, p.region);
   const targets = new Map<string, RoutedTarget>();
   function targetFor(provider: Provider, model: string, weight: number): RoutedTarget {
     const key = `${provider.name}/${model}`;
@@ -158,7 +160,8 @@ export function createProviderRegistry(config: ProvidersConfig, deps: ProviderDe
     const m = routingMetrics();
     m.circuitState.set(labels, 0);
     const breaker = createCircuitBreaker(routing.breaker, (state) => m.circuitState.set(labels, STATE_VALUE[state]));
-    const t: RoutedTarget = { key, provider, model, weight, breaker };
+    const region = regions.get(provider.name);
+    const t: RoutedTarget = { key, provider, model, weight, breaker, ...(region !== undefined ? { region } : {}) };
     targets.set(key, t);
     return t;
   }

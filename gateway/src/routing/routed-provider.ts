@@ -19,6 +19,8 @@ export interface RoutedTarget {
   provider: Provider;
   model: string;
   weight: number;
+  /** Where the provider's endpoint is, when configured (for the policy's route.region). */
+  region?: string;
   breaker: CircuitBreaker;
 }
 
@@ -76,7 +78,7 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
     }
     const able = route.targets.filter((t) => t.provider.supports(api));
     if (able.length === 0) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `The model "${route.name}" cannot answer this API.` });
-    const allowed = able.filter((t) => allows(constraint, t.provider.name, t.model));
+    const allowed = able.filter((t) => allows(constraint, { provider: t.provider.name, region: t.region }));
     if (allowed.length === 0) throw new GatewayError('GW_ERR_POLICY_ROUTE_INVALID', { detail: 'No target of the model is among those the policy allows.' });
     return { route, targets: allowed };
   }

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditRecordV1 } from '@palisade/audit-core';
+import { ANALYST_KEY, PRIVILEGED_KEY } from '../../support/gateway.js';
 import { ledgerLogs, readLedgerRecords } from '../../support/ledger.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -84,9 +85,13 @@ export function promised(t: Tally): number {
   return 2 * t.answered.length + t.denied.length;
 }
 
-/** One chat completion as an application sends it; counts what it got. Every seventh is a denied SSN prompt. */
-export async function call(url: string, key: string, n: number, tally: Tally, model = 'echo'): Promise<number> {
+/**
+ * Request n as an application sends it; counts what it got. Every seventh is an SSN prompt from
+ * the analyst, which the example policy denies; the others come from the privileged caller.
+ */
+export async function call(url: string, n: number, tally: Tally, model = 'echo'): Promise<number> {
   const deny = n % 7 === 3;
+  const key = deny ? ANALYST_KEY : PRIVILEGED_KEY;
   const content = deny ? `Claim for SSN 536-22-${String(1000 + (n % 8999)).padStart(4, '0')}` : `Summarise memo ${n}.`;
   let res: Response;
   try {
@@ -111,12 +116,12 @@ export async function call(url: string, key: string, n: number, tally: Tally, mo
 }
 
 /** Sends requests from `workers` concurrent callers until stopped. */
-export function steadyLoad(url: string, key: string, tally: Tally, workers = 4): { stop(): Promise<void>; sent(): number } {
+export function steadyLoad(url: string, tally: Tally, workers = 4, model = 'echo'): { stop(): Promise<void>; sent(): number } {
   let running = true;
   let n = 0;
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      await call(url, key, n++, tally);
+      await call(url, n++, tally, model);
       await new Promise((r) => setTimeout(r, 5));
     }
   });

@@ -20,9 +20,11 @@ export interface IdentityGateway extends TestGateway {
   stopAndReadLedger(): Promise<AuditRecordV1[]>;
 }
 
-export async function startIdentityGateway(upstream: FakeOpenAI, patchIdentity: (identity: Json) => void): Promise<IdentityGateway> {
+/** `policyBundle` replaces the committed bundle (a fixture built with the real opa). */
+export async function startIdentityGateway(upstream: FakeOpenAI, patchIdentity: (identity: Json) => void, policyBundle?: string): Promise<IdentityGateway> {
   const gw = await startTestGateway((c) => {
     patchIdentity(c['identity'] as Json);
+    if (policyBundle !== undefined) (c['policy'] as Json)['bundle'] = policyBundle;
     (c['providers'] as unknown[]).push({ name: 'upstream', type: 'openai', base_url: upstream.baseUrl, timeout_ms: 5000 });
     (c['models'] as unknown[]).push({ name: 'gpt-test', provider: 'upstream' });
   });

@@ -51,6 +51,13 @@ const WEIGHT_MODEL_AT_THRESHOLD = 0.5;
 const WEIGHT_MODEL_MAX = 0.85;
 const WEIGHT_MODEL_SUPPORT = 0.3;
 const MODEL_SUPPORT_BAND = 0.25;
+/**
+ * Injections and jailbreaks address the model ("you", "your", "AI", "assistant"). The model also
+ * scores long prose high (most long texts it learnt from were jailbreaks), so in a text that
+ * addresses no one its evidence stays just below what detects on its own.
+ */
+const ADDRESSES_THE_MODEL = /\b(?:you|your|yours|yourself|you're|youre|ai|chatgpt|gpt|assistant|chatbot|bot|llm|model)\b/;
+const WEIGHT_MODEL_UNADDRESSED = 0.45;
 
 function modelWeight(p: number, threshold: number): number {
   let weight: number;
@@ -205,7 +212,8 @@ export function collectInjectionEvidence(profile: TextProfile, evidence: Injecti
   readEncoded(text, lower, triggers, 0, { chars: 0, payloads: 0 }, evidence);
 
   const probability = injectionModel.score(undone ?? normalised);
-  const weight = modelWeight(probability, injectionModel.threshold);
+  let weight = modelWeight(probability, injectionModel.threshold);
+  if (weight > WEIGHT_MODEL_UNADDRESSED && !ADDRESSES_THE_MODEL.test(undone ?? normalised)) weight = WEIGHT_MODEL_UNADDRESSED;
   if (weight > 0) addMax(evidence, 'model', 'model', weight);
 }
 

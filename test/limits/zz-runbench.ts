@@ -1,0 +1,2 @@
+import { benchLimits } from '../../bench/limits.js';
+console.log((await benchLimits()).join('\n'));
