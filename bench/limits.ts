@@ -47,7 +47,7 @@ function row(label: string, us: number[], base?: number[]): string {
 }
 
 const principals: Principal[] = Array.from({ length: USERS }, (_, i) => ({ sub: `user-${i}@bench.example`, iss: 'urn:palisade:api-key', tenant: `tenant-${i % 20}`, roles: ['analyst'], auth: 'api_key', credential_id: `key-${i}` }));
-const unlimitedPrincipal: Principal = { sub: 'free@bench.example', iss: 'urn:palisade:api-key', roles: ['analyst'], auth: 'api_key', credential_id: 'free' };
+const unlimitedPrincipal: Principal = { sub: 'free@bench.example', iss: 'urn:palisade:api-key', roles: ['guest'], auth: 'api_key', credential_id: 'free' };
 
 function buildLimits(store: Parameters<typeof createLimits>[0]['store']): Limits {
   return createLimits({

@@ -1,9 +1,13 @@
 // `make bench`: every benchmark, each measuring our path and its baseline in the same run and
 // printing the ratio. `make bench ONLY=gateway,policy` runs a subset.
 import { benchGateway } from './gateway.js';
+import { benchPolicy } from './policy.js';
+import { benchIdentity } from './identity.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   gateway: benchGateway,
+  policy: benchPolicy,
+  identity: benchIdentity,
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

@@ -267,7 +267,7 @@ function main(): void {
   const q = quantise(model);
   const file = {
     format: 'palisade-injection-model/1',
-    description: 'Logistic regression over hashed character 3/4-grams and word 1/2-grams; see scripts/train-injection-model.ts.',
+    description: 'Logistic regression over hashed character 4-grams and word 1/2-grams; see scripts/train-injection-model.ts.',
     bits,
     window: WINDOW,
     stride: STRIDE,

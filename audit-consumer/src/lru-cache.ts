@@ -34,12 +34,6 @@ export class LruCache<K, V> {
     }
   }
 
-  /** Re-weighs a value that grew in place (e.g. a tile whose inner hashes were computed). */
-  touch(key: K): void {
-    const slot = this.#map.get(key);
-    if (slot) this.set(key, slot.value);
-  }
-
   delete(key: K): void {
     const slot = this.#map.get(key);
     if (slot === undefined) return;

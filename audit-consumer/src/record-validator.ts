@@ -1,6 +1,6 @@
 // Checks that bytes are one AuditRecordV1 (UTF-8 JSON matching the schema) and gives its canonical bytes.
 import { Ajv, type ValidateFunction } from 'ajv';
-import { auditRecordSchema, canonicalBytes, type AuditRecordV1 } from '@palisade/audit-core';
+import { auditRecordSchema, canonicalBytes, isCanonicalJson, type AuditRecordV1 } from '@palisade/audit-core';
 
 export type RecordCheck =
   | { ok: true; record: AuditRecordV1; canonical: Uint8Array }
@@ -31,6 +31,7 @@ export function createRecordValidator(): RecordValidator {
       // Paths and rule names only: ajv's messages do not quote the record's values.
       return { ok: false, reason: `not an AuditRecordV1 (${ajv.errorsText(validate.errors, { dataVar: 'record' })})` };
     }
-    return { ok: true, record: value, canonical: canonicalBytes(value) };
+    // Records from the gateway are canonical already; only others are serialised again.
+    return { ok: true, record: value, canonical: isCanonicalJson(text, value) ? bytes : canonicalBytes(value) };
   };
 }

@@ -129,6 +129,9 @@ function tileKey(level: number, index: number): number {
   return index * 8 + level;
 }
 
+/** A full tile with every inner subtree hash: 256 + 128 + … + 1 hashes. */
+const FULL_TILE_BYTES = 511 * 32;
+
 function decodeText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
@@ -143,7 +146,8 @@ class FileTileLog implements TileLog {
   readonly #intervalMs: number | undefined;
   readonly #onPublish: ((p: PublishedCheckpoint) => void) | undefined;
   #state: TreeState;
-  #root: Uint8Array;
+  /** Root over #state, computed on demand: it costs up to 255 node hashes per tile level. */
+  #root: Uint8Array | undefined;
   #published: PublishedCheckpoint;
   /** Partial tile and bundle files the published checkpoint relies on, so unchanged ones are not rewritten. */
   #publishedPartials: Set<string>;
@@ -176,11 +180,11 @@ class FileTileLog implements TileLog {
     this.#intervalMs = options.checkpointIntervalMs;
     this.#onPublish = options.onPublish;
     this.#state = init.state;
-    this.#root = init.state.frontier.root();
     this.#published = init.published;
     this.#publishedPartials = init.publishedPartials;
     this.#prunedBelow = init.prunedBelow;
-    this.#tiles = new LruCache(options.tileCacheBytes ?? 32 * 1024 * 1024, (t) => t.bytes);
+    // Weighed at their size once every inner hash is computed, so the budget holds however they are used.
+    this.#tiles = new LruCache(options.tileCacheBytes ?? 32 * 1024 * 1024, () => FULL_TILE_BYTES);
   }
 
   /**
@@ -243,6 +247,7 @@ class FileTileLog implements TileLog {
   }
 
   root(): Uint8Array {
+    this.#root ??= this.#state.frontier.root();
     return this.#root;
   }
 
@@ -331,7 +336,7 @@ class FileTileLog implements TileLog {
 
   #adopt(next: TreeState): void {
     this.#state = next;
-    this.#root = next.frontier.root();
+    this.#root = undefined;
     this.#edge = new Map();
   }
 
@@ -363,9 +368,12 @@ class FileTileLog implements TileLog {
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const completedTiles = [...next.newTiles.keys()];
-    const completedBundles = [...next.newBundles.keys()];
+    // Only a tile that was partial at the previous checkpoint can have partial files to remove.
+    const previous = this.#published.size;
+    const completedTiles = [...next.newTiles.keys()].filter((k) => Math.floor(k / 8) === tileCounts(previous, k % 8).full);
+    const completedBundles = [...next.newBundles.keys()].filter((b) => b === Math.floor(previous / TILE_WIDTH));
     this.#adopt({ frontier, partialEntries: next.partialEntries, newTiles: new Map(), newBundles: new Map() });
+    this.#root = root;
     this.#published = { size: frontier.size, root, note };
     this.#publishedPartials = partials;
     try {
@@ -491,24 +499,22 @@ class FileTileLog implements TileLog {
    * synchronous reader over them, so a proof costs no I/O once its tiles are cached.
    */
   async #reader(indexes: readonly number[]): Promise<HashReader> {
-    const tiles = new Map<number, TileSubtrees>();
+    const hashes = new Map<number, Uint8Array>();
+    let tileKeyNow = -1;
+    let tile: TileSubtrees | undefined;
     for (const i of indexes) {
       const loc = locateStoredHash(i);
       const key = tileKey(loc.tileLevel, loc.tileIndex);
-      if (!tiles.has(key)) tiles.set(key, this.#tileInMemory(loc.tileLevel, loc.tileIndex) ?? (await this.#loadTile(loc.tileLevel, loc.tileIndex)));
+      if (key !== tileKeyNow) {
+        tile = this.#tileInMemory(loc.tileLevel, loc.tileIndex) ?? (await this.#loadTile(loc.tileLevel, loc.tileIndex));
+        tileKeyNow = key;
+      }
+      if (loc.start + loc.count > tile!.width) {
+        throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `Hash ${loc.start + loc.count - 1} is not yet in tile ${loc.tileLevel}/${loc.tileIndex}.` });
+      }
+      hashes.set(i, tile!.subtreeHash(loc.start, loc.count));
     }
-    return (wanted) =>
-      wanted.map((i) => {
-        const loc = locateStoredHash(i);
-        const tile = tiles.get(tileKey(loc.tileLevel, loc.tileIndex))!;
-        if (loc.start + loc.count > tile.width) {
-          throw new AuditError('AUD_ERR_INDEX_RANGE', { detail: `Hash ${loc.start + loc.count - 1} is not yet in tile ${loc.tileLevel}/${loc.tileIndex}.` });
-        }
-        const h = tile.subtreeHash(loc.start, loc.count);
-        // Computing inner hashes grows a cached tile; keep the cache's memory budget honest.
-        if (tile.width === TILE_WIDTH) this.#tiles.touch(tileKey(loc.tileLevel, loc.tileIndex));
-        return h;
-      });
+    return (wanted) => wanted.map((i) => hashes.get(i)!);
   }
 
   #tileInMemory(level: number, index: number): TileSubtrees | null {

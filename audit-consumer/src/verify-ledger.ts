@@ -5,7 +5,6 @@ import {
   TILE_WIDTH,
   TileFrontier,
   bytesEqual,
-  canonicalJson,
   decodeEntryBundle,
   decodeTile,
   isAuditCoreError,
@@ -303,7 +302,7 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions, vali
         const check = validator(entry);
         if (!check.ok) {
           problems.add(`entry ${index}: ${check.reason}`, { entry: index, file: path });
-        } else if (!bytesEqual(Buffer.from(canonicalJson(check.record), 'utf8'), entry)) {
+        } else if (!bytesEqual(check.canonical, entry)) {
           problems.add(`entry ${index}: not canonical JSON`, { entry: index, file: path });
         }
         checked++;

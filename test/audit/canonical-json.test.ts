@@ -1,7 +1,7 @@
 // RFC 8785 canonical JSON: the RFC's own examples for key order, numbers and strings, and refusals.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalBytes, canonicalJson } from '@palisade/audit-core';
+import { canonicalBytes, canonicalJson, isCanonicalJson } from '@palisade/audit-core';
 
 describe('canonicalJson', () => {
   it('reproduces the RFC 8785 §3.2.2 example', () => {
@@ -79,5 +79,35 @@ describe('canonicalJson', () => {
 
   it('gives UTF-8 bytes', () => {
     assert.deepEqual([...canonicalBytes({ e: '€' })], [...Buffer.from('{"e":"€"}', 'utf8')]);
+  });
+});
+
+describe('isCanonicalJson', () => {
+  it('agrees with canonicalJson, including key orders objects do not keep and escaped surrogates', () => {
+    const cases = [
+      '{"a":1,"b":[true,null,"x"]}',
+      '{"b":1,"a":2}',
+      '{"10":1,"9":2}',
+      '{"a":1.0}',
+      '{"a":1e21}',
+      '{"a":1e+21}',
+      '{"a":"\\u00e9"}',
+      '{"a":"é"}',
+      '{"a":"\\ud800"}',
+      '{"a":1,"a":2}',
+      '{"a": 1}',
+      '[{"z":{"y":1,"x":2}}]',
+    ];
+    for (const text of cases) {
+      const value: unknown = JSON.parse(text);
+      let expected: boolean;
+      try {
+        expected = canonicalJson(value) === text;
+      } catch {
+        expected = false;
+      }
+      assert.equal(isCanonicalJson(text, value), expected, text);
+    }
+    assert.equal(isCanonicalJson('{"10":1,"9":2}', JSON.parse('{"10":1,"9":2}')), true);
   });
 });

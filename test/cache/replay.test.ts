@@ -2,7 +2,7 @@
 // amounts to, and a completion replays as the chunks a provider would have streamed.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleChatCompletion, chatCompletionEvents } from '../../gateway/src/cache/index.js';
+import { assembleChatCompletion, assembleMessage, chatCompletionEvents, messageEvents } from '../../gateway/src/cache/index.js';
 
 const completion = {
   id: 'chatcmpl-1',
@@ -46,5 +46,37 @@ describe('OpenAI chat replay', () => {
       return choice?.finish_reason !== 'stop';
     });
     assert.equal(assembleChatCompletion(chunks), undefined);
+  });
+});
+
+describe('Anthropic messages replay', () => {
+  const message = {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-x',
+    content: [
+      { type: 'thinking', thinking: 'The user wants the capital.', signature: 'sig-1' },
+      { type: 'text', text: 'The capital of France is Paris, which is also its largest city by far.' },
+      { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { city: 'Paris', detail: ['population'] } },
+    ],
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: 12, cache_read_input_tokens: 0, output_tokens: 30 },
+  };
+
+  it('round-trips a message with thinking, text, a tool call and usage through its event stream', () => {
+    const events = messageEvents(message);
+    assert.deepEqual(
+      [...new Set(events.map((e) => e.event))],
+      ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+    );
+    for (const e of events) assert.equal((JSON.parse(e.data) as { type: string }).type, e.event, 'each event names its type twice, as Anthropic sends it');
+    assert.deepEqual(assembleMessage(events.map((e) => JSON.parse(e.data) as unknown)), message);
+  });
+
+  it('refuses to assemble a stream that never reached message_delta', () => {
+    const parsed = messageEvents(message).map((e) => JSON.parse(e.data) as { type: string });
+    assert.equal(assembleMessage(parsed.filter((e) => e.type !== 'message_delta')), undefined);
   });
 });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { ManualClock, OTHER_TENANT_KEY, SAME_TENANT_KEY, logLines, metric, openai, recordsOf, startClockedGateway } from '../limits/support.js';
+import { ManualClock, OTHER_TENANT_KEY, SAME_TENANT_KEY, estimateTokens, logLines, metric, openai, recordsOf, startClockedGateway } from '../limits/support.js';
 import { buildCacheBundle, cacheGateway, countingAnswer, type CacheBundle } from './support.js';
 
 describe('response cache', () => {
@@ -24,7 +24,12 @@ describe('response cache', () => {
   before(async () => {
     bundle = await buildCacheBundle();
     upstream = await startFakeOpenAI({ answer: countingAnswer() });
-    gw = await startClockedGateway(cacheGateway(bundle, upstream), clock);
+    gw = await startClockedGateway(
+      cacheGateway(bundle, upstream, (c) => {
+        c['limits'] = { rules: [{ name: 'tokens', by: ['user'], limit: 10_000, unit: 'tokens', window_s: 600, match: { credential_id: ['colleague'] } }] };
+      }),
+      clock,
+    );
   });
   after(async () => {
     await gw?.close();
@@ -106,6 +111,35 @@ describe('response cache', () => {
       assert.equal(a.response.headers.get('x-palisade-cache'), null);
       assert.notEqual(a.data.choices[0]?.message.content, b.data.choices[0]?.message.content);
     }
+  });
+
+  it('charges no tokens for an answer from the cache', async () => {
+    const client = openai(gw, SAME_TENANT_KEY);
+    const body = fresh('gpt-tenant');
+    await client.chat.completions.create(body);
+    const first = fresh('gpt-none');
+    const one = await client.chat.completions.create(first).withResponse();
+    const before = Number(one.response.headers.get('x-ratelimit-remaining'));
+    const hit = await client.chat.completions.create(body).withResponse();
+    assert.equal(hit.response.headers.get('x-palisade-cache'), 'hit');
+    const second = fresh('gpt-none');
+    const two = await client.chat.completions.create(second).withResponse();
+    // Between the two uncached requests only the hit happened, and it gave its reservation back:
+    // the counter moved by the first one's correction (estimate to usage) and the second's estimate.
+    const estimate = (b: typeof first): number => estimateTokens(b.messages[0]?.content ?? '');
+    const expected = before + estimate(first) - (one.data.usage?.total_tokens ?? NaN) - estimate(second);
+    assert.equal(Number(two.response.headers.get('x-ratelimit-remaining')), expected);
+  });
+
+  it('caches embeddings, which involve no sampling', async () => {
+    const client = openai(gw, ANALYST_KEY);
+    const input = `Embed me ${++n}`;
+    const first = await client.embeddings.create({ model: 'echo-embed', input }).withResponse();
+    assert.equal(first.response.headers.get('x-palisade-cache'), 'miss');
+    const second = await client.embeddings.create({ model: 'echo-embed', input }).withResponse();
+    assert.equal(second.response.headers.get('x-palisade-cache'), 'hit');
+    assert.deepEqual(second.data.data, first.data.data);
+    assert.equal(recordsOf(gw, second.response.headers.get('x-palisade-decision-id') ?? '')[1]?.outcome?.cached, true);
   });
 
   it('ignores fields that do not change the answer, and not those that do', async () => {

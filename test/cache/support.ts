@@ -15,6 +15,8 @@ cache_for := {
 	"gpt-none": {"scope": "none"},
 	"gpt-short": {"scope": "tenant", "ttl_s": 60},
 	"gpt-bad": {"scope": "everyone"},
+	"claude-tenant": {"scope": "tenant"},
+	"echo-embed": {"scope": "tenant"},
 }
 
 default decision := {"allow": true, "reasons": []}
@@ -45,6 +47,7 @@ export function cacheGateway(bundle: CacheBundle, upstream: FakeOpenAI, extra: (
   return (c) => {
     c['policy'] = { bundle: bundle.file, verification: DEV_VERIFICATION };
     addUpstream(c, upstream.baseUrl, CACHE_MODELS);
+    (c['models'] as unknown[]).push({ name: 'echo-embed', provider: 'echo', upstream_model: 'echo' });
     addCallers(c);
     extra(c);
   };

@@ -93,7 +93,7 @@ describe('opaque tokens by introspection', () => {
   it('records the introspected principals and the refusal', async () => {
     const records = await cached.stopAndReadLedger();
     const served = recordOf(records, ids['served'] ?? '');
-    assert.deepEqual(served?.principal, { sub: 'opaque-app', iss: idp.issuer, roles: ['analyst'], auth: 'oidc', tenant: 'acme', app: 'opaque-app' });
+    assert.deepEqual(served?.principal, { sub: 'opaque-app', iss: idp.issuer, roles: ['analyst'], auth: 'introspection', tenant: 'acme', app: 'opaque-app' });
     assert.equal((served?.policy?.input as { principal: { auth: string } }).principal.auth, 'introspection');
     assert.equal(recordOf(records, ids['revoked'] ?? '')?.error?.code, 'GW_ERR_AUTH_INVALID');
     const person = recordOf(records, ids['person'] ?? '');

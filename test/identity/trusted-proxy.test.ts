@@ -66,7 +66,7 @@ describe('identity headers from a trusted proxy', () => {
   it('records who the proxy asserted, and who was ignored', async () => {
     const records = await trusting.stopAndReadLedger();
     const proxiedRecord = recordOf(records, ids['proxied'] ?? '');
-    assert.deepEqual(proxiedRecord?.principal, { sub: 'carol@corp.example', iss: 'urn:palisade:proxy', roles: ['analyst', 'pii-reader'], auth: 'none' });
+    assert.deepEqual(proxiedRecord?.principal, { sub: 'carol@corp.example', iss: 'urn:palisade:proxy', roles: ['analyst', 'pii-reader'], auth: 'proxy' });
     const input = (proxiedRecord?.policy?.input as { principal: Record<string, unknown> }).principal;
     assert.equal(input['auth'], 'proxy');
     assert.deepEqual(input['groups'], ['analyst', 'pii-reader']);

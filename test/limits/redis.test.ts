@@ -177,3 +177,41 @@ describe('Redis that accepts connections and never answers', () => {
     assert.ok(logLines(gw).some((l) => l['msg'] === 'limits backend unavailable; requests with limits or budgets are refused until it recovers (fail closed)' && JSON.stringify(l['err']).includes('timed out')));
   });
 });
+
+describe('Redis going away and coming back', () => {
+  let redis: RedisServer;
+  let gw: TestGateway;
+
+  before(async () => {
+    redis = await startRedis();
+    gw = await startClockedGateway((c) => {
+      c['limits'] = { rules: [{ name: 'requests', by: ['user'], limit: 100, unit: 'requests', window_s: 60 }] };
+      useRedis(redis.url, 'closed')(c);
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    await redis?.stop();
+  });
+
+  const ask = () => openai(gw, ANALYST_KEY).chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'Hello' }] }).withResponse();
+
+  it('refuses while Redis is down, then enforces limits again once it is back, by itself', async () => {
+    await ask();
+    await redis.outage(async () => {
+      await assert.rejects(ask(), (e: unknown) => e instanceof OpenAI.APIError && e.status === 503);
+    });
+    // The client reconnects in the background (backoff at most 2 s); poll readiness, bounded.
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i++) {
+      ready = (await fetch(`${gw.url}/readyz`)).status === 200;
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(ready, 'the gateway is ready again within 10 s of Redis coming back');
+    const { response } = await ask();
+    assert.equal(response.headers.get('x-ratelimit-remaining'), '99', 'a fresh Redis starts a fresh counter');
+    const lines = logLines(gw).map((l) => l['msg']);
+    assert.ok(lines.includes('limits backend available again; limits and budgets are enforced'));
+    assert.ok(lines.includes('redis reachable again'));
+  });
+});

@@ -21,6 +21,8 @@ export interface RedisServer {
   readonly port: number;
   /** A plain client for inspecting what the gateway wrote; closed by stop(). */
   readonly client: Redis;
+  /** Stops the server, runs `during`, then starts it again on the same port (empty: nothing is persisted). */
+  outage(during: () => Promise<void>): Promise<void>;
   /** Stops the server and deletes its directory. */
   stop(): Promise<void>;
 }
@@ -70,6 +72,20 @@ function waitReady(child: ChildProcess): Promise<void> {
   });
 }
 
+function spawnServer(binary: string, port: number, dir: string): ChildProcess {
+  return spawn('timeout', [MAX_LIFETIME, binary, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // `timeout` passes SIGTERM on to redis-server and exits once it has.
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export async function startRedis(): Promise<RedisServer> {
   const binary = await redisServerPath();
   const dir = await mkdtemp(join(tmpdir(), 'palisade-redis-'));
@@ -77,9 +93,7 @@ export async function startRedis(): Promise<RedisServer> {
   // Another process may take the free port before redis-server binds it; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn('timeout', [MAX_LIFETIME, binary, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child = spawnServer(binary, port, dir);
     try {
       await waitReady(child);
     } catch (err) {
@@ -95,16 +109,22 @@ export async function startRedis(): Promise<RedisServer> {
       url,
       port,
       client,
+      async outage(during) {
+        await stopServer(child);
+        try {
+          await during();
+        } finally {
+          child = spawnServer(binary, port, dir);
+          await waitReady(child);
+          child.stdout?.resume();
+          child.stderr?.resume();
+        }
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
         client.disconnect();
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          // `timeout` passes SIGTERM on to redis-server and exits once it has.
-          child.kill('SIGTERM');
-          await exited;
-        }
+        await stopServer(child);
         await rm(dir, { recursive: true, force: true });
       },
     };

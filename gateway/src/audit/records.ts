@@ -34,14 +34,9 @@ function actorsOf(value: unknown): Actor[] | undefined {
   return actors.length > 0 ? actors : undefined;
 }
 
-/**
- * The record binds to the person (sub + iss), the application and the agents between. The ledger
- * knows three ways in: an introspected token is an OAuth token of the same issuer (`oidc`); a
- * proxy's assertion was not checked by the gateway itself (`none`, with the proxy's issuer).
- */
+/** The record binds to the person (sub + iss), how they were identified, the application and the agents between. */
 function principalOf(p: Principal): AuditRecordV1['principal'] {
-  const auth = p.auth === 'introspection' ? 'oidc' : p.auth === 'proxy' ? 'none' : p.auth;
-  const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth };
+  const out: AuditRecordV1['principal'] = { sub: p.sub, iss: p.iss, roles: p.roles, auth: p.auth };
   if (p.tenant !== undefined) out.tenant = p.tenant;
   if (p.app !== undefined) out.app = p.app;
   if (p.credential_id !== undefined) out.credential_id = p.credential_id;

@@ -13,6 +13,7 @@ import type { ComponentStatus } from '../audit/sink.js';
 import { cacheKey, sha256Hex } from './cache-key.js';
 import { createCacheMetrics } from './cache-metrics.js';
 import type { CacheStore } from './cache-store.js';
+import { anthropicMessagesReplay } from './anthropic-messages-replay.js';
 import { openAIChatReplay } from './openai-chat-replay.js';
 import type { ReplayCodec } from './replay-codec.js';
 
@@ -84,7 +85,11 @@ interface StoredAnswer {
   body: unknown;
 }
 
-const DEFAULT_CODECS: Readonly<Record<string, ReplayCodec>> = Object.freeze({ 'openai.chat': openAIChatReplay });
+/** APIs whose streamed requests can be answered from the cache; others are cached when not streamed. */
+const DEFAULT_CODECS: Readonly<Record<string, ReplayCodec>> = Object.freeze({ 'openai.chat': openAIChatReplay, 'anthropic.messages': anthropicMessagesReplay });
+
+/** APIs whose answers do not depend on sampling: always deterministic enough to cache. */
+const UNSAMPLED_APIS: ReadonlySet<string> = new Set(['openai.embeddings']);
 
 const BYPASS_HEADERS = Object.freeze({ 'x-palisade-cache': 'bypass' });
 
@@ -151,7 +156,7 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     const { scope, ttlMs } = scopeOf(req);
     if (scope === undefined) return off;
     const temperature = typeof req.params['temperature'] === 'number' ? req.params['temperature'] : 1;
-    if (temperature > config.max_temperature) return off;
+    if (temperature > config.max_temperature && !UNSAMPLED_APIS.has(req.api)) return off;
     const codec = codecs[req.api];
     const cc = directives(req.cacheControl);
     let key: string;

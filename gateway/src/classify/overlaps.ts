@@ -1,4 +1,5 @@
-// Settles matches that overlap. A match that raises a label (a secret first, then personal data)
+// Settles matches that overlap. Two readings of the same span keep the better-supported one.
+// Otherwise a match that raises a label (a secret first, then personal data)
 // is never hidden by one that does not, so a password inside a URL or an IP address inside a link
 // still counts; otherwise the longer span wins, then the higher score, then the earlier recognizer.
 // One sweep after a sort, so a text with very many matches stays cheap.
@@ -13,6 +14,13 @@ function byStart(a: Found, b: Found): number {
 }
 
 function beats(a: Found, b: Found, rankOf: RankOf): boolean {
+  // The same characters read as two types: the better-supported reading wins (a checksum over a
+  // bare pattern; with equal scores, the one a context word or a custom class asked for, as "IMEI"
+  // before a number that would also pass as a card).
+  if (a.start === b.start && a.end === b.end) {
+    if (a.score !== b.score) return a.score > b.score;
+    return a.preferred === true && b.preferred !== true;
+  }
   const ra = rankOf(a);
   const rb = rankOf(b);
   if (ra !== rb) return ra > rb;

@@ -7,7 +7,7 @@ import { findCues, type Cue, type CueGroup } from './context-cues.js';
 
 const DIGIT = /\d/;
 const DIGIT_PAIR = /\d\d/;
-const DIGIT_RUN = /\d{4}/;
+const DIGIT_RUN = /\d{4}|\d{3}[ -]\d{3}/;
 const NON_ASCII = /[^\x00-\x7F]/;
 const UPPER_ASCII = /[A-Z]+/g;
 
@@ -15,7 +15,7 @@ export class TextProfile {
   readonly digit: boolean;
   /** Two digits in a row occur somewhere (every numeric entity has them). */
   readonly digitPair: boolean;
-  /** Four digits in a row: every value read after a context word has them. */
+  /** Four digits in a row, or two groups of three: every value read after a context word has them. */
   readonly digitRun: boolean;
   readonly at: boolean;
   readonly colon: boolean;

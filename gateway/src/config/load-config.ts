@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { GatewayError } from '../errors.js';
 import { configSchema, type GatewayConfig, type ProviderConfig } from './schema.js';
+import { identityConfigProblems } from '../identity/config-problems.js';
 
 export interface LoadedConfig {
   readonly config: Readonly<GatewayConfig>;
@@ -46,25 +47,7 @@ function deepFreeze<T>(value: T): T {
 function semanticProblems(c: GatewayConfig): string[] {
   const problems: string[] = [];
   problems.push(...providerProblems(c));
-  const keyIds = new Set<string>();
-  const keyHashes = new Set<string>();
-  c.identity.api_keys.forEach((k, i) => {
-    if (keyIds.has(k.id)) problems.push(`/identity/api_keys/${i}/id: duplicate key id "${k.id}"`);
-    if (keyHashes.has(k.key_sha256)) problems.push(`/identity/api_keys/${i}/key_sha256: duplicate key`);
-    keyIds.add(k.id);
-    keyHashes.add(k.key_sha256);
-  });
-  c.identity.oidc.forEach((o, i) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(o.issuer);
-    } catch {
-      problems.push(`/identity/oidc/${i}/issuer: not a URL`);
-    }
-    if (url && url.protocol !== 'https:' && !o.allow_insecure_http) {
-      problems.push(`/identity/oidc/${i}/issuer: must be https (set allow_insecure_http only for a loopback test issuer)`);
-    }
-  });
+  problems.push(...identityConfigProblems(c.identity));
   if (c.audit.sink === 'kafka' && !c.audit.kafka) problems.push('/audit/kafka: required when sink is "kafka"');
   if (c.audit.sink === 'ledger' && !c.audit.ledger) problems.push('/audit/ledger: required when sink is "ledger"');
   if (c.audit.kafka?.on_unavailable === 'spool' && c.audit.kafka.spool_dir === undefined) {
@@ -133,7 +116,7 @@ function providerProblems(c: GatewayConfig): string[] {
   c.passthrough.forEach((r, i) => {
     const p = providers.get(r.provider);
     if (!p) problems.push(`/passthrough/${i}/provider: no provider named "${r.provider}"`);
-    else if (p.type === 'echo' || p.type === 'bedrock') problems.push(`/passthrough/${i}/provider: a ${p.type} provider cannot be passed through`);
+    else if (p.type === 'echo' || p.type === 'bedrock') problems.push(`/passthrough/${i}/provider: "${r.provider}" is of type ${p.type}, which cannot be passed through`);
     if (routes.has(r.route)) problems.push(`/passthrough/${i}/route: duplicate route "${r.route}"`);
     routes.add(r.route);
     if (SERVED_ROUTES.some((s) => s === r.route || s.startsWith(`${r.route}/`) || r.route.startsWith(`${s}/`))) {

@@ -11,8 +11,6 @@ import { identityError } from './auth-failure.js';
 import { readKeysFile, type StoredApiKey } from './keys-file.js';
 import { API_KEY_ISSUER, type Principal } from './principal.js';
 
-export { sha256Hex } from './api-key-format.js';
-
 interface KeyEntry {
   id: string;
   hash: Buffer;

@@ -54,8 +54,9 @@ function quotable(text: string): string {
 /** The `WWW-Authenticate` value for a 401, or undefined for errors that are not 401. */
 export function challengeFor(error: GatewayError, realm = 'palisade'): string | undefined {
   if (error.status !== 401) return undefined;
-  const code = CHALLENGES[error.code as IdentityErrorCode] ?? (error.code === 'GW_ERR_AUTH_MISSING' ? undefined : 'invalid_token');
-  if (code === undefined) return `Bearer realm="${realm}"`;
+  // RFC 6750 §3.1: a request without any credentials gets no error code.
+  if (error.code === 'GW_ERR_AUTH_MISSING') return `Bearer realm="${realm}"`;
+  const code = CHALLENGES[error.code as IdentityErrorCode] ?? 'invalid_token';
   const description = error.detail ?? error.message;
   return `Bearer realm="${realm}", error="${code}", error_description="${quotable(description)}"`;
 }

@@ -9,13 +9,28 @@ const RESERVED_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'host'
 
 export function identityConfigProblems(identity: IdentityConfig): string[] {
   const problems: string[] = [];
+  const keyIds = new Set<string>();
+  const keyHashes = new Set<string>();
   identity.api_keys.forEach((k, i) => {
     if (k.expires_at !== undefined && Number.isNaN(Date.parse(k.expires_at))) problems.push(`/identity/api_keys/${i}/expires_at: not a valid time`);
+    if (keyIds.has(k.id)) problems.push(`/identity/api_keys/${i}/id: duplicate key id "${k.id}"`);
+    if (keyHashes.has(k.key_sha256)) problems.push(`/identity/api_keys/${i}/key_sha256: duplicate key`);
+    keyIds.add(k.id);
+    keyHashes.add(k.key_sha256);
   });
   const issuers = new Set<string>();
   let introspecting: number | undefined;
   identity.oidc.forEach((o, i) => {
     if (issuers.has(o.issuer)) problems.push(`/identity/oidc/${i}/issuer: duplicate issuer "${o.issuer}"`);
+    let url: URL | undefined;
+    try {
+      url = new URL(o.issuer);
+    } catch {
+      problems.push(`/identity/oidc/${i}/issuer: not a URL`);
+    }
+    if (url && url.protocol !== 'https:' && !o.allow_insecure_http) {
+      problems.push(`/identity/oidc/${i}/issuer: must be https (set allow_insecure_http only for a loopback test issuer)`);
+    }
     issuers.add(o.issuer);
     if (o.introspection) {
       // An opaque token does not name its issuer: with two introspecting issuers a token would be shown to one that did not issue it.

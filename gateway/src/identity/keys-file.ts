@@ -133,7 +133,11 @@ export function updateKeysFile<T>(path: string, change: (file: KeysFile) => T): 
   try {
     fd = openSync(lock, 'wx', 0o600);
   } catch (cause) {
-    throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `${lock} exists: another command is changing the keys file (remove the lock if none is)` });
+    const detail =
+      (cause as { code?: unknown } | null)?.code === 'EEXIST'
+        ? `${lock} exists: another command is changing the keys file (remove the lock if none is)`
+        : `cannot write beside ${path}: ${(cause as Error).message}`;
+    throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail });
   }
   try {
     const file = readKeysFile(path);

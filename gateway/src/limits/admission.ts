@@ -20,8 +20,6 @@ export interface Settlement {
   costUsd?: number;
   /** Answer tokens counted from the text, for answers that report no usage. */
   completionTokens?: number;
-  /** Answered from the cache: no provider tokens were spent. */
-  cached?: boolean;
 }
 
 export interface Admission {
@@ -37,7 +35,7 @@ export interface Admission {
   settle(actual: Settlement): void;
   /** Passes a streamed answer through, counting its tokens as they flow and settling at its end. */
   meter(events: AsyncIterable<SseEvent>, reader: StreamReader): AsyncIterable<SseEvent>;
-  /** Gives back whatever is still reserved if the request never settled (nothing was answered). */
+  /** Gives back whatever is still reserved if the request never settled (nothing was answered, or the cache answered). */
   finish(): void;
 }
 
@@ -103,10 +101,6 @@ class AdmittedRequest implements Admission {
   settle(actual: Settlement): void {
     if (this.#settled) return;
     this.#settled = true;
-    if (actual.cached) {
-      this.#moveTo(0, 0);
-      return;
-    }
     const usage = actual.usage;
     const prompt = usage?.prompt_tokens ?? this.#r.estimateTokens;
     const completion = usage?.completion_tokens ?? actual.completionTokens ?? 0;

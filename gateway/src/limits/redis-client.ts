@@ -49,6 +49,7 @@ export function createRedisConnection(config: RedisConfig, deps: RedisConnection
 
   let lastError: string | undefined;
   let down = false;
+  let closing = false;
   client.on('ready', () => {
     if (down) logger.info({ redis: config.url }, 'redis reachable again');
     down = false;
@@ -60,7 +61,8 @@ export function createRedisConnection(config: RedisConfig, deps: RedisConnection
     if (!down) logger.error({ redis: config.url, error: lastError }, 'redis unreachable');
     down = true;
   });
-  client.on('end', () => {
+  client.on('close', () => {
+    if (!down && !closing) logger.error({ redis: config.url }, 'redis connection lost; reconnecting');
     down = true;
   });
 
@@ -85,6 +87,7 @@ export function createRedisConnection(config: RedisConfig, deps: RedisConnection
     },
     status: () => (ready() ? { ready: true } : { ready: false, detail: `redis ${client.status}${lastError ? `: ${lastError}` : ''}` }),
     async close() {
+      closing = true;
       if (ready()) {
         // QUIT lets Redis finish what it has; the command timeout bounds the wait.
         await client.quit().catch(() => undefined);

@@ -39,7 +39,7 @@ export const auditRecordSchema: JsonSchema = {
           tenant: str,
           roles: { type: 'array', items: str },
           app: str,
-          auth: { enum: ['api_key', 'oidc', 'none'] },
+          auth: { enum: ['api_key', 'oidc', 'introspection', 'proxy', 'none'] },
           credential_id: str,
           actor: { type: 'array', items: closed({ sub: str, iss: str, client_id: str }, ['sub']) },
         },

@@ -1,7 +1,7 @@
 // AuditRecordV1: the one record the gateway emits per decision and per outcome, and the ledger stores as canonical JSON.
 
 export type AuditPhase = 'decision' | 'outcome';
-export type AuthMethod = 'api_key' | 'oidc' | 'none';
+export type AuthMethod = 'api_key' | 'oidc' | 'introspection' | 'proxy' | 'none';
 
 export interface AuditPrincipal {
   sub: string;

@@ -12,7 +12,7 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
  * because they have no I-JSON form.
  */
 export function canonicalJson(value: unknown): string {
-  const text = serialise(value, '', new Set<object>(), '');
+  const text = serialise(value, '', new Set<object>(), []);
   if (text === undefined) {
     throw new AuditCoreError('CORE_ERR_NOT_CANONICALIZABLE', { detail: 'The top-level value is not JSON.' });
   }
@@ -24,14 +24,18 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
-function fail(path: string, why: string): never {
+/** `keys` is the path to the value, kept as a stack and joined only when reporting a failure. */
+function fail(keys: readonly string[], why: string): never {
+  const path = keys.map((k) => `/${k}`).join('');
   throw new AuditCoreError('CORE_ERR_NOT_CANONICALIZABLE', { detail: `At ${path || '/'}: ${why}.`, data: { path } });
 }
 
-function serialiseString(s: string, path: string): string {
-  if (LONE_SURROGATE.test(s)) fail(path, 'string holds a lone surrogate');
-  // JSON.stringify's escaping (short escapes, lowercase \u00xx for other controls) is exactly RFC 8785's.
-  return JSON.stringify(s);
+function serialiseString(s: string, keys: readonly string[]): string {
+  // JSON.stringify's escaping (short escapes, lowercase \u00xx for other controls) is exactly RFC
+  // 8785's. It writes a lone surrogate as a \udXXX escape, so only output holding one needs the test.
+  const out = JSON.stringify(s);
+  if (out.includes('\\ud') && LONE_SURROGATE.test(s)) fail(keys, 'string holds a lone surrogate');
+  return out;
 }
 
 function hasToJson(value: object): value is { toJSON: (key: string) => unknown } {
@@ -39,7 +43,7 @@ function hasToJson(value: object): value is { toJSON: (key: string) => unknown }
 }
 
 /** Returns undefined for values JSON.stringify would drop (undefined, functions, symbols). */
-function serialise(input: unknown, key: string, stack: Set<object>, path: string): string | undefined {
+function serialise(input: unknown, key: string, stack: Set<object>, keys: string[]): string | undefined {
   let value = input;
   if (typeof value === 'object' && value !== null && hasToJson(value)) value = value.toJSON(key);
 
@@ -51,38 +55,75 @@ function serialise(input: unknown, key: string, stack: Set<object>, path: string
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) fail(path, `number ${String(value)} is not finite`);
+      if (!Number.isFinite(value)) fail(keys, `number ${String(value)} is not finite`);
       // Number#toString is the ECMAScript serialisation RFC 8785 adopts; it already writes -0 as "0".
       return String(value);
     case 'bigint':
-      return fail(path, 'bigint has no JSON form');
+      return fail(keys, 'bigint has no JSON form');
     case 'string':
-      return serialiseString(value, path);
+      return serialiseString(value, keys);
     case 'object':
       break;
   }
   if (value === null) return 'null';
-  if (stack.has(value)) fail(path, 'value is cyclic');
+  if (stack.has(value)) fail(keys, 'value is cyclic');
   stack.add(value);
   let out: string;
   if (Array.isArray(value)) {
-    const items: string[] = [];
+    out = '[';
     for (let i = 0; i < value.length; i++) {
-      items.push(serialise(value[i], String(i), stack, `${path}/${i}`) ?? 'null');
+      keys.push(String(i));
+      out += `${i > 0 ? ',' : ''}${serialise(value[i], String(i), stack, keys) ?? 'null'}`;
+      keys.pop();
     }
-    out = `[${items.join(',')}]`;
+    out += ']';
   } else {
     const record = value as Record<string, unknown>;
     // Default sort compares UTF-16 code units, which is the order RFC 8785 §3.2.3 prescribes.
-    const keys = Object.keys(record).sort();
-    const members: string[] = [];
-    for (const k of keys) {
-      const memberPath = `${path}/${k}`;
-      const v = serialise(record[k], k, stack, memberPath);
-      if (v !== undefined) members.push(`${serialiseString(k, memberPath)}:${v}`);
+    const names = Object.keys(record).sort();
+    out = '{';
+    let first = true;
+    for (const k of names) {
+      keys.push(k);
+      const v = serialise(record[k], k, stack, keys);
+      if (v !== undefined) {
+        out += `${first ? '' : ','}${serialiseString(k, keys)}:${v}`;
+        first = false;
+      }
+      keys.pop();
     }
-    out = `{${members.join(',')}}`;
+    out += '}';
   }
   stack.delete(value);
   return out;
+}
+
+/** True when every object's keys, at every depth, are in RFC 8785 order. */
+function keysInOrder(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  let previous: string | undefined;
+  for (const k in value) {
+    if (previous !== undefined && !(previous < k)) return false;
+    previous = k;
+    if (!keysInOrder((value as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `text` is already the canonical form of `value` (which JSON.parse made from it). The
+ * common case costs no hand-written serialisation: JSON.stringify agrees with RFC 8785 on numbers
+ * and string escapes, and parsed objects keep the text's key order, so equal output with sorted
+ * keys means canonical. Text holding \u escapes (one can spell a lone surrogate) and anything the
+ * quick test does not accept are settled by canonicalJson.
+ */
+export function isCanonicalJson(text: string, value: unknown): boolean {
+  if (!text.includes('\\u') && JSON.stringify(value) === text && keysInOrder(value)) return true;
+  // The slow, exact answer: also right for integer-like keys, which objects enumerate first.
+  try {
+    return canonicalJson(value) === text;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 // Public API of @palisade/audit-core: canonical JSON, RFC 9162 Merkle trees, C2SP tiles, notes and checkpoints, the audit record.
 export { AuditCoreError, CORE_ERRORS, isAuditCoreError, type CoreErrorCode, type CoreErrorOptions } from './errors.js';
 export { bytesEqual, fromBase64Strict, toBase64, toHex } from './bytes.js';
-export { canonicalBytes, canonicalJson } from './canonical-json.js';
+export { canonicalBytes, canonicalJson, isCanonicalJson } from './canonical-json.js';
 export { EMPTY_ROOT, HASH_SIZE, foldRight, leafHash, nodeHash, perfectSubtreeHash } from './merkle-hash.js';
 export { popcount, splitPoint, splitStoredHashIndex, storedHashCount, storedHashIndex } from './stored-hash-index.js';
 export {

@@ -49,7 +49,8 @@ function base64Runs(text: string, min: number, visit: (start: number, end: numbe
     start = -1;
   }
 }
-const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){5,}/g;
+/** A token with at least three percent escapes ("ignore%20all%20previous…"). */
+const PERCENT_RUN = /[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*){3,}/g;
 
 /** Words of the phrase rules as rot13 and reversed would spell them ("ignore", "instructions",
  * "system prompt", …); the detector's trigger pass looks for them, and seeing one is reason enough
@@ -57,19 +58,18 @@ const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){5,}/g;
 export const ROT13_WORDS = ['vtaber', 'qvfertneq', 'vafgehpgvbaf', 'flfgrz cebzcg', 'cerivbhf', 'cergraq', 'wnvyoernx', 'eriryny', 'cnffjbeq'];
 export const REVERSED_WORDS = ['erongi', 'dragersid', 'snoitcurtsni', 'tpmorp metsys', 'suoiverp', 'dnetrep', 'kaerbliaj', 'laever', 'drowssap'];
 
-/** Share of decoded characters that are printable ASCII or whitespace, and whether it has words. */
+/** Decoded bytes that read as text: mostly printable ASCII, at least half letters and digits
+ * (words, or another layer of encoding). Binary data (images, keys, hashes) is not. */
 function readable(text: string): boolean {
   if (text.length === 0) return false;
   let printable = 0;
-  let letters = 0;
-  let spaces = 0;
+  let alphanumeric = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
-    if (c === 32) spaces++;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) alphanumeric++;
   }
-  return printable / text.length >= MIN_PRINTABLE_SHARE && letters >= text.length / 3 && spaces > 0;
+  return printable / text.length >= MIN_PRINTABLE_SHARE && alphanumeric >= text.length / 2;
 }
 
 const ROT13_TABLE: readonly string[] = (() => {

@@ -66,6 +66,15 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
       /\b(?:ignore|disregard|forget)\s+(?:(?:all|any|of|everything)\s+){0,2}(?:(?:the|your)\s+)?(?:previous|prior|preceding|above|earlier)\s+(?:inputs?|messages|context|conversations?|text|content|responses|answers|directions|orders)\b/,
   },
   {
+    // "Disregard the above and instead…": dropping what came before to do something else.
+    signal: 'instruction_override',
+    weight: 0.7,
+    unlessNegated: true,
+    anyOf: ['ignor', 'disregard', 'forget'],
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?(?:the\s+|that\s+)?(?:above|preceding|foregoing|prior text|previous text)(?:\s+(?:text|lines|message|content))?\s*(?:,|\.|and|;)?\s*(?:instead|now|just|then)\b/,
+  },
+  {
     signal: 'instruction_override',
     weight: 0.4,
     anyOf: ['instruction'],
@@ -77,6 +86,12 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: 0.35,
     anyOf: ['you are now', "you're now"],
     pattern: /\byou(?: are|'re) now\s+(?:a|an|the|in|my|going to|called|named|free|no longer|unrestricted|jailbroken|dan)\b/,
+  },
+  {
+    signal: 'persona_override',
+    weight: 0.35,
+    anyOf: ['you are', "you're", 'you will', 'you shall', 'you must'],
+    pattern: /\byou(?: are|'re)? (?:going to|will|shall|must) (?:act|behave|respond|pretend to be|roleplay|role-play|answer) as\b/,
   },
   {
     signal: 'persona_override',

@@ -1,5 +1,5 @@
 // Features of the injection model, shared by the gateway and the training script so both read text
-// the same way: hashed character 3- and 4-grams and word 1- and 2-grams of the normalised text
+// the same way: hashed character 4-grams and word 1- and 2-grams of the normalised text
 // (whitespace runs read as one space), each counted once and scaled to unit length so long
 // prompts do not score higher for being long. One pass over the text, no allocation: the grams
 // are packed into an integer as the text is read, then hashed by one multiplication.
@@ -12,8 +12,7 @@ export interface FeatureSpace {
 const GOLDEN = 0x9e3779b1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-/** Distinct odd multipliers keep 3-grams, 4-grams, words and word pairs in different buckets. */
-const MUL_3 = 0x85ebca6b;
+/** A distinct odd multiplier keeps word pairs apart from single words. */
 const MUL_PAIR = 0xc2b2ae35;
 
 function isSpace(c: number): boolean {
@@ -31,7 +30,7 @@ function isWordCode(c: number): boolean {
  */
 export function forEachFeature(text: string, space: FeatureSpace, visit: (bucket: number) => void, from = 0, to = text.length): void {
   const shift = 32 - space.bits;
-  // The last four characters, 8 bits each (wider code units folded), with a leading space.
+  // The last four characters, 8 bits each (wider code units folded), starting with a space.
   let packed = 32;
   let seen = 1;
   let previousSpace = true;
@@ -46,7 +45,6 @@ export function forEachFeature(text: string, space: FeatureSpace, visit: (bucket
     const c = space ? 32 : raw < 256 ? raw : (raw ^ (raw >>> 8)) & 0xff;
     packed = (packed << 8) | c;
     seen++;
-    if (seen >= 3) visit(Math.imul(packed & 0xffffff, MUL_3) >>> shift);
     if (seen >= 4) visit(Math.imul(packed, GOLDEN) >>> shift);
     if (!space && isWordCode(raw)) {
       word = Math.imul(word ^ raw, FNV_PRIME);

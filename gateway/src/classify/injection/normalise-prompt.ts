@@ -48,11 +48,42 @@ export function normalisePrompt(text: string, ascii: boolean): string {
 /** Letters split by one separator each ("i.g.n.o.r.e", "i-g-n-o-r-e"); two spaces or " / " end a word. */
 const SPACED_LETTERS = /(?<![a-z])[a-z](?:[ .\-_*|][a-z]){2,}(?![a-z])/g;
 const SPACED_SEPARATORS = /[ .\-_*|]/g;
-/** A word mixing letters with the digits used as letters in leetspeak ("1gn0r3"). */
-const LEET_HINT = /[a-z][013457]|[013457][a-z]/;
-const LEET_WORD = /[a-z013457]*(?:[a-z][013457]|[013457][a-z])[a-z013457]*/g;
-const LEET_DIGIT = /[013457]/g;
+/** A letter next to a digit used as a letter in leetspeak ("1gn0r3"). */
+const LEET_HINT = /[a-z][013457]|[013457][a-z]/g;
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+/** Words that mix letters and digits for other reasons: times, ordinals, units ("5pm", "3rd",
+ * "10km") and names with a number ("mp3", "ipv4", "covid19"). */
+const NOT_LEET = /^\d+(?:st|nd|rd|th|am|pm|km|kg|mb|gb|kb|ms|px|d|k|m|s|x|h)$|^[a-z]+\d+$/;
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/** The text with leetspeak words spelled in letters; only the words around a hint are looked at. */
+function undoLeet(text: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  LEET_HINT.lastIndex = 0;
+  for (let m = LEET_HINT.exec(text); m !== null; m = LEET_HINT.exec(text)) {
+    let start = m.index;
+    let end = m.index + 2;
+    if (start < copied) continue;
+    while (start > copied && isWordCode(text.charCodeAt(start - 1))) start--;
+    while (end < text.length && isWordCode(text.charCodeAt(end))) end++;
+    LEET_HINT.lastIndex = end;
+    const word = text.slice(start, end);
+    let letters = 0;
+    for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) >= 97) letters++;
+    if (letters < 2 || NOT_LEET.test(word)) continue;
+    let spelled = '';
+    for (const ch of word) spelled += LEET[ch] ?? ch;
+    parts.push(text.slice(copied, start), spelled);
+    copied = end;
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
 
 /**
  * Undoes the spellings used to slip phrases past filters: spaced-out letters and leetspeak. Takes
@@ -67,11 +98,10 @@ export function undoObfuscation(normalised: string): string | null {
     changed = true;
   }
   SPACED_LETTERS.lastIndex = 0;
-  if (LEET_HINT.test(s)) {
-    const before = s;
-    // Words that are numbers with a unit ("5km", "3d") stay: only words with at least three letters change.
-    s = s.replace(LEET_WORD, (word) => (/[a-z].*[a-z].*[a-z]/.test(word) ? word.replace(LEET_DIGIT, (c) => LEET[c] ?? c) : word));
-    changed ||= s !== before;
+  const spelled = undoLeet(s);
+  if (spelled !== s) {
+    s = spelled;
+    changed = true;
   }
   return changed ? s : null;
 }

@@ -10,7 +10,7 @@ const MAX_AGE = 125;
 const SAFE_HARBOR_MAX_AGE = 89;
 
 const AGE_BEFORE = /(?<![0-9A-Za-z_.,-])(\d{1,3})(?:(?:[ -]?(?:years?|yrs?)[ -]?old)|(?:[ -]year[ -]old)|(?: ?y\/o)|(?: ?yo(?![A-Za-z])))/g;
-const AGE_AFTER = /\b(?:[Aa]ged|[Aa]ge(?: ?[:=] ?| is | of |\s))(\d{1,3})(?![0-9A-Za-z_]|[.,]\d)/g;
+const AGE_AFTER = /\b(?:[Aa]ged\s|[Aa]ge(?: ?[:=] ?| is | of |\s))(\d{1,3})(?![0-9A-Za-z_]|[.,]\d)/g;
 
 export const ageRecognizer: Recognizer = {
   types: ['AGE'],

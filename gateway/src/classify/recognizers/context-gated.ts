@@ -56,7 +56,7 @@ export function gatedRecognizer(types: readonly GatedType[], applies: Recognizer
             if (!t.validate(alphanumericOnly(value))) return;
             score = SCORE_VALIDATED;
           }
-          const found: Found = { type: t.type, start, end, score };
+          const found: Found = { type: t.type, start, end, score, preferred: true };
           out.push(found);
         });
       }

@@ -11,8 +11,9 @@ const SCORE_TIME = 0.3;
 const SCORE_YEAR = 0.3;
 
 const ISO = /(?<![0-9A-Za-z_.-])(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9A-Za-z_]|[.-]\d)/g;
-/** d/m/y or m/d/y with "/" (two- or four-digit year), or "." and "-" with a four-digit year; and y/m/d. */
-const NUMERIC = /(?<![0-9A-Za-z_./-])(?:(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})|(\d{1,2})([.-])(\d{1,2})\5(\d{4})|(\d{4})\/(\d{1,2})\/(\d{1,2}))(?![0-9A-Za-z_]|[./-]\d)/g;
+/** d/m/y or m/d/y with "/" (two-digit year or 19xx/20xx), or "." and "-" with 19xx/20xx ("4.11.1111" is a
+ * version); and y/m/d. */
+const NUMERIC = /(?<![0-9A-Za-z_./-])(?:(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2}|\d{2})|(\d{1,2})([.-])(\d{1,2})\5((?:19|20)\d{2})|((?:19|20)\d{2})\/(\d{1,2})\/(\d{1,2}))(?![0-9A-Za-z_]|[./-]\d)/g;
 const MONTH =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 const NAMED = new RegExp(

@@ -6,7 +6,8 @@ import { boostForContext, forEachAfterCue } from '../context-words.js';
 import type { TextProfile } from '../text-profile.js';
 import type { Recognizer } from './recognizer.js';
 
-const SCORE_DOTTED = 0.4;
+/** Dotted codes also name rooms, figures and parts ("B12.3"); a diagnosis word lifts them to 0.65. */
+const SCORE_DOTTED = 0.3;
 const SCORE_UNDOTTED_WITH_CONTEXT = 0.6;
 const CONTEXT_REACH = 48;
 /** U is reserved except U07 (COVID-19 codes), hence [A-TV-Z] and the U07 branch. */

@@ -11,7 +11,8 @@ const SCORE_IN_URL = 0.8;
 /** The separator and the value, optionally quoted: `: x`, `= x`, ` is x`, `=> "x"`. */
 /** Sticky: the separator must follow the word directly. */
 const ASSIGNED = /\s{0,3}(?:[:=]|:=|=>|\bis\b|\bwas\b)\s{0,3}["'`]?([^\s"'`<>]{4,128})/y;
-const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:([^\s:/@]{3,128})@[A-Za-z0-9[]/g;
+/** What follows "://" in a URL with credentials: user, ":", password, "@" and the host. Sticky. */
+const URL_CREDENTIALS = /[^\s:/@]{1,64}:([^\s:/@]{3,128})@[A-Za-z0-9[]/y;
 const PLACEHOLDER = /^(?:[*•x.#_-]+|<.*>|\[.*\]|\(.*\)|\{.*\}|\$\{?.*\}?|%.*%|\{\{.*\}\}|pass(?:word)?|your[_-]?pass(?:word)?|redacted|null|none|undefined|required|optional|true|false|example|placeholder|changeit|\.\.\.)$/i;
 /** Sentence words after "password is" ("required", "incorrect") are lower-case letters only;
  * real passwords almost always mix in a digit, a capital or a symbol. */
@@ -28,9 +29,10 @@ export const passwordRecognizer: Recognizer = {
       const valueEnd = end - ((m[1] ?? '').length - value.length);
       out.push({ type: 'PASSWORD', start: valueEnd - value.length, end: valueEnd, score: SCORE_ASSIGNED });
     });
-    if (text.indexOf('://') < 0) return;
-    URL_CREDENTIALS.lastIndex = 0;
-    for (let m = URL_CREDENTIALS.exec(text); m !== null; m = URL_CREDENTIALS.exec(text)) {
+    for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+      URL_CREDENTIALS.lastIndex = at + 3;
+      const m = URL_CREDENTIALS.exec(text);
+      if (m === null) continue;
       const value = m[1] ?? '';
       if (PLACEHOLDER.test(value)) continue;
       const end = m.index + m[0].length - 2;

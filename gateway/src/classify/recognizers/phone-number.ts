@@ -22,12 +22,19 @@ const MAX_TRUNK_DIGITS = 12;
 const MAX_TRIM = 2;
 
 const CONTEXT = new Set([
-  'phone', 'telephone', 'tel', 'cell', 'cellphone', 'mobile', 'call', 'number', 'fax', 'contact',
-  'whatsapp', 'sms', 'text', 'dial', 'ring', 'reach',
+  'phone', 'telephone', 'tel', 'cell', 'cellphone', 'mobile', 'call', 'fax', 'contact', 'whatsapp',
+  'sms', 'dial', 'ring', 'reach',
 ]);
 
-/** Regions tried for national numbers written with a trunk prefix 0 (Presidio's list and neighbours). */
-const TRUNK_ZERO_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IL', 'IN', 'BR', 'AU', 'NL', 'BE', 'CH', 'AT', 'IT'];
+/**
+ * Regions tried for national numbers written with a trunk prefix 0 (Presidio's list and
+ * neighbours), each with the digit counts (trunk 0 included) its numbers have, so a candidate is
+ * only handed to the library for regions where its length is possible.
+ */
+const TRUNK_ZERO_REGIONS: readonly (readonly [CountryCode, number, number])[] = [
+  ['GB', 10, 11], ['DE', 6, 13], ['FR', 10, 10], ['IL', 9, 10], ['IN', 11, 11], ['BR', 10, 11],
+  ['AU', 10, 10], ['NL', 10, 10], ['BE', 9, 10], ['CH', 10, 10], ['AT', 5, 13], ['IT', 6, 11],
+];
 
 /** Each unit is an optional single separator and then a digit or a short group in parentheses,
  * so there is one way to read any prefix and a failed attempt backs off in bounded steps. */
@@ -56,7 +63,9 @@ function isPhoneNumber(candidate: string): boolean {
   if (hasLoneDigit(candidate)) return false;
   if (first === 48) {
     if (digits < MIN_TRUNK_DIGITS || digits > MAX_TRUNK_DIGITS) return false;
-    for (const region of TRUNK_ZERO_REGIONS) if (parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
+    for (const [region, min, max] of TRUNK_ZERO_REGIONS) {
+      if (digits >= min && digits <= max && parsePhoneNumberFromString(candidate, region)?.isValid()) return true;
+    }
     return false;
   }
   // North American numbers have 10 digits, or 11 with the leading 1; area code and exchange start 2-9.
@@ -127,7 +136,13 @@ function findNumber(candidate: string, isPhone: (value: string) => boolean): { f
   return null;
 }
 
+/** Spans already confirmed by a checksum (cards, IBANs): the digit groups inside are not phone numbers. */
+function confirmedSpans(out: readonly Found[]): { start: number; end: number }[] {
+  return out.filter((f) => f.score >= 1).map((f) => ({ start: f.start, end: f.end }));
+}
+
 function scan(text: string, out: Found[]): void {
+  const confirmed = confirmedSpans(out);
   // A number repeated in one text (a signature, a quoted thread) is checked once; nothing is kept
   // between texts.
   const verdicts = new Map<string, boolean>();
@@ -141,6 +156,8 @@ function scan(text: string, out: Found[]): void {
     // Cheap refusals before the library: too few digits, or single-digit lists ("1 2 3 4 5 6 7").
     const digits = digitCount(m[0]);
     if (digits < MIN_DIGITS || m[0].length > digits * 2 + 4) continue;
+    const candidateEnd = m.index + m[0].length;
+    if (confirmed.some((c) => c.start < candidateEnd && m.index < c.end)) continue;
     const found = findNumber(m[0], isPhone);
     if (found === null) continue;
     const start = m.index + found.from;

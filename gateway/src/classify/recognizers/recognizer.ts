@@ -11,6 +11,9 @@ export interface Found {
   score: number;
   /** Overrides the type's part in the PHI rule for this one match (an age over 89 identifies). */
   phi?: PhiRole;
+  /** Found because a context word or a custom class asked for this type: it wins a tie with another
+   * type over the same span and score. */
+  preferred?: boolean;
 }
 
 export interface Recognizer {

@@ -1,5 +1,6 @@
 // VIN: 17 characters without I, O or Q. The North American check digit (position 9) confirms one
-// outright; a VIN from elsewhere, which has none, needs a context word such as "VIN" or "vehicle".
+// outright, and a North American VIN (first character 1-5) that fails it is no VIN; one from
+// elsewhere, where the check digit is optional, needs a context word such as "VIN" or "vehicle".
 
 import { forEachAfterCue } from '../context-words.js';
 import { vinValid } from '../validators.js';
@@ -16,6 +17,12 @@ function vinShaped(value: string): boolean {
   return HAS_LETTER.test(value) && HAS_DIGITS.test(value);
 }
 
+/** World manufacturer identifiers 1-5 are North America, where the check digit is mandatory. */
+function isNorthAmerican(vin: string): boolean {
+  const c = vin.charCodeAt(0);
+  return c >= 49 && c <= 53;
+}
+
 export const vinRecognizer: Recognizer = {
   types: ['VIN'],
   applies: (profile) => profile.digitPair,
@@ -29,7 +36,7 @@ export const vinRecognizer: Recognizer = {
       }
     }
     forEachAfterCue(profile, 'vin', VIN, 17, (m, start, end) => {
-      if (seen.has(start) || !vinShaped(m[0])) return;
+      if (seen.has(start) || !vinShaped(m[0]) || isNorthAmerican(m[0])) return;
       const found: Found = { type: 'VIN', start, end, score: SCORE_WITH_CONTEXT };
       out.push(found);
     });

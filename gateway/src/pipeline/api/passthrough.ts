@@ -5,7 +5,7 @@
 // are replaced by the provider's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { PassthroughConfig } from '../../config/schema.js';
@@ -55,7 +55,9 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
     target: `${upstream.baseUrl}${upstreamPath}`,
     changeOrigin: true,
     selfHandleResponse: true,
+    // Only the `on` handlers below: the default plugins would log and answer errors their own way.
     ejectPlugins: true,
+    plugins: [proxyEventsPlugin],
     proxyTimeout: timeoutMs,
     // The mount path is already stripped; a bare `/` would add a trailing slash upstream.
     pathRewrite: (path) => (path === '/' ? '' : path),

@@ -1,0 +1,91 @@
+// Classification speed on one core: p50/p99 per prompt and MB/s for 0.5 KB, 2 KB and 32 KB
+// prompts with every recognizer, the injection rules and the model on, and a 1 MB prompt to show
+// that cost grows linearly. The baseline, measured in the same run, is JSON.parse of the chat
+// request that carries the same prompt: work the gateway does for every request anyway.
+
+import { createClassifier } from '../gateway/src/classify/index.js';
+
+/** Prose with the values a support or finance prompt carries, about one value per 300 characters. */
+const PARAGRAPHS = [
+  'Hi team, please summarise the customer thread below and draft a reply that apologises for the delay. ',
+  'The customer, Maria Keller, wrote on 2024-05-17 that her order 55120 has not arrived and asked for a refund to card 4111 1111 1111 1111. ',
+  'She can be reached at maria.keller@example.com or on (415) 555-2671 between 9am and 5pm. ',
+  'Our records show the parcel left the warehouse in Rotterdam on Monday and was scanned twice in transit. ',
+  'Finance asked us to confirm the refund goes to IBAN DE89 3704 0044 0532 0130 00 instead, which matches the account on file. ',
+  'Keep the answer short, friendly and in plain English, and do not promise a delivery date we cannot keep. ',
+  'The courier said the delay was caused by a strike at the depot; the tracking page at https://track.example.com/p/55120 was not updated. ',
+  'Please also list three things we can do to stop this happening again, with an owner for each. ',
+];
+
+function prompt(size: number): string {
+  let text = '';
+  for (let i = 0; text.length < size; i++) text += PARAGRAPHS[i % PARAGRAPHS.length];
+  return text.slice(0, size);
+}
+
+function requestBody(text: string): string {
+  return JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: text }] });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Per-call times in microseconds, after a warm-up, for about `budgetMs` of work. */
+function measure(run: () => void, budgetMs: number): number[] {
+  const warmUntil = performance.now() + budgetMs / 5;
+  while (performance.now() < warmUntil) run();
+  const times: number[] = [];
+  const until = performance.now() + budgetMs;
+  while (performance.now() < until || times.length < 50) {
+    const t0 = process.hrtime.bigint();
+    run();
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function fmt(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+}
+
+export async function benchClassify(): Promise<string[]> {
+  const classifier = createClassifier();
+  const budgetMs = Number(process.env['BENCH_CLASSIFY_MS'] ?? 3000);
+  const lines = [
+    `Classification, one core, Node ${process.version}; every recognizer, injection rules and model on; baseline: JSON.parse of the chat request carrying the prompt`,
+    '| prompt | p50 | p99 | MB/s | baseline p50 | p50 / baseline |',
+    '|---|---|---|---|---|---|',
+  ];
+  let perByte32k = 0;
+  for (const size of [512, 2048, 32 * 1024]) {
+    const text = prompt(size);
+    const body = requestBody(text);
+    const times = measure(() => classifier.classify(text), budgetMs);
+    const baseline = measure(() => JSON.parse(body), budgetMs / 3);
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    const mbPerS = size / mean;
+    if (size === 32 * 1024) perByte32k = mean / size;
+    lines.push(
+      `| ${size >= 1024 ? `${size / 1024} KB` : `${size} B`} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 99))} | ${mbPerS.toFixed(1)} | ${fmt(percentile(baseline, 50))} | ${(percentile(times, 50) / percentile(baseline, 50)).toFixed(1)}x |`,
+    );
+  }
+  const big = prompt(1024 * 1024);
+  const bigTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    classifier.classify(big);
+    bigTimes.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  bigTimes.sort((a, b) => a - b);
+  const bigMedian = percentile(bigTimes, 50);
+  lines.push(
+    `1 MB prompt: ${fmt(bigMedian)} median of 5 (${(big.length / bigMedian).toFixed(1)} MB/s); cost per byte ${(bigMedian / big.length / perByte32k).toFixed(2)}x that of a 32 KB prompt (1.00x = linear)`,
+  );
+  return lines;
+}
+
+// Run directly: node --import tsx bench/classify.ts
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const line of await benchClassify()) process.stdout.write(`${line}\n`);
+}
