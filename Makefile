@@ -14,7 +14,7 @@ define require
 [[ -e $(1) ]] || { echo "make: $(1) is missing; it is required for '$@'" >&2; exit 1; }
 endef
 
-.PHONY: help deps run bundles bundles-check policy-test kafka-up kafka-down bench test
+.PHONY: help deps run bundles bundles-check policy-test kafka-up kafka-down bench test eval
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
@@ -54,6 +54,9 @@ bench: deps ## Run the benchmarks
 	@$(call require,bench/run.ts)
 	ONLY=$(ONLY) $(NODE_TS) bench/run.ts
 
+eval: ## Measure classification accuracy on the project corpus and, when present, ../shared/datasets
+	@$(NODE_TS) scripts/eval-classify.ts $(DATASETS)
+
 test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, compose file check
 	@step() { printf '\n==> %s\n' "$$*"; }
 	failed=()
@@ -85,6 +88,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	# spec for people reading the log; tap into a file for the totals printed at the end.
 	$(NODE_TEST) --test-reporter=spec --test-reporter-destination=stdout \
 	  --test-reporter=tap --test-reporter-destination="$$state/results.tap" "$${files[@]}" || failed+=(node-tests)
+	step "classification eval"
+	if [[ -d ../shared/datasets ]]; then $(MAKE) eval || failed+=(eval); else echo "classification eval skipped: ../shared/datasets not found"; fi
 	step "docker-compose.yml"
 	if ! command -v docker-compose >/dev/null && [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then
 	  mkdir -p "$$HOME/.cache/palisade"

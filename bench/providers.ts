@@ -15,6 +15,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { createProviderRegistry } from '../gateway/src/providers/registry.js';
+import { newTrace } from '../gateway/src/providers/types.js';
+
 const REPO = resolve(import.meta.dirname, '..');
 const KEY = 'sk-bench-providers-0123456789';
 const SEQUENTIAL = Number(process.env['BENCH_PROVIDERS_SEQUENTIAL'] ?? 1000);
@@ -86,7 +89,7 @@ function spawnChild(args: string[]): Child {
       const nl = out.indexOf('\n');
       if (nl !== -1) res(out.slice(0, nl));
     });
-    proc.once('exit', (code) => rej(new Error(`child exited with ${code}`)));
+    proc.once('exit', (code) => rej(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   return { proc, line };
 }
@@ -149,6 +152,85 @@ function compare(label: string, metric: 'ttfb' | 'total', direct: Sample[], gate
   ];
 }
 
+/**
+ * The provider layer alone, in this process: a direct fetch of the upstream against the same
+ * request through the routed provider (alias resolution, breaker, retries bookkeeping, usage
+ * tracking, SSE parsing, translation), both on the same HTTP client.
+ */
+async function layerSamples(call: () => Promise<AsyncIterable<unknown> | undefined>, concurrency: number, total: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let started = 0;
+  const worker = async (): Promise<void> => {
+    while (started < total) {
+      started++;
+      const t0 = process.hrtime.bigint();
+      const events = await call();
+      let ttfb = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (events) {
+        let first = true;
+        for await (const _ of events) {
+          if (first) ttfb = Number(process.hrtime.bigint() - t0) / 1e6;
+          first = false;
+        }
+      }
+      samples.push({ ttfb, total: Number(process.hrtime.bigint() - t0) / 1e6 });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return samples;
+}
+
+async function benchLayer(upstreamPort: number): Promise<string[]> {
+  const base = `http://127.0.0.1:${upstreamPort}/v1`;
+  const registry = createProviderRegistry(
+    {
+      providers: [
+        { name: 'openai', type: 'openai', base_url: base, timeout_ms: 10_000, stream_idle_timeout_ms: 10_000 },
+        { name: 'anthropic', type: 'anthropic', base_url: base, timeout_ms: 10_000, stream_idle_timeout_ms: 10_000 },
+      ],
+      models: [
+        { name: 'native', provider: 'openai', upstream_model: 'bench-model', strategy: 'priority', fallbacks: true },
+        { name: 'translated', provider: 'anthropic', upstream_model: 'bench-claude', strategy: 'priority', fallbacks: true },
+      ],
+    },
+    { fetch, clock: Date.now, newId: () => 'bench', providerKeys: new Map() },
+  );
+  const messages = [{ role: 'user', content: 'Summarise the attached quarterly report in three bullet points, with figures. '.repeat(6) }];
+  const direct = (stream: boolean) => async (): Promise<AsyncIterable<unknown> | undefined> => {
+    const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'bench-model', messages, ...(stream ? { stream: true } : {}) }) });
+    if (!stream) {
+      JSON.parse(await res.text());
+      return undefined;
+    }
+    return res.body as AsyncIterable<unknown>;
+  };
+  const layer = (model: string, stream: boolean) => async (): Promise<AsyncIterable<unknown> | undefined> => {
+    const route = registry.resolve(model);
+    if (!route) throw new Error(`no model ${model}`);
+    const r = await route.provider.call({ api: 'openai.chat', body: { model, messages, ...(stream ? { stream: true } : {}) }, stream }, { signal: new AbortController().signal, trace: newTrace() });
+    return r.kind === 'stream' ? r.events : undefined;
+  };
+  const lines: string[] = ['Provider layer alone, in process (routing, usage, SSE, translation; same HTTP client as direct):', ''];
+  const cases = [
+    { label: 'layer: non-streamed, native (latency, ms)', metric: 'total' as const, d: direct(false), l: layer('native', false) },
+    { label: 'layer: streamed, native (TTFB, ms)', metric: 'ttfb' as const, d: direct(true), l: layer('native', true) },
+    { label: 'layer: streamed, native (whole stream, ms)', metric: 'total' as const, d: direct(true), l: layer('native', true) },
+    { label: 'layer: streamed, OpenAI caller to Anthropic (TTFB, ms; direct is OpenAI to OpenAI)', metric: 'ttfb' as const, d: direct(true), l: layer('translated', true) },
+    { label: 'layer: non-streamed, OpenAI caller to Anthropic (latency, ms; direct is OpenAI to OpenAI)', metric: 'total' as const, d: direct(false), l: layer('translated', false) },
+  ];
+  for (const c of cases) {
+    await layerSamples(c.d, 4, 300);
+    await layerSamples(c.l, 4, 300);
+    for (const concurrency of [1, CONCURRENCY]) {
+      const total = concurrency === 1 ? SEQUENTIAL : concurrency * PER_WORKER;
+      const d = await layerSamples(c.d, concurrency, total);
+      const l = await layerSamples(c.l, concurrency, total);
+      lines.push(...compare(`${c.label}, concurrency ${concurrency}`, c.metric, d, l), '');
+    }
+  }
+  return lines;
+}
+
 export async function benchProviders(): Promise<string[]> {
   const work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'palisade-bench-providers-'));
   const upstream = spawnChild(['--import', 'tsx', join(REPO, 'bench/providers.ts'), 'upstream']);
@@ -157,7 +239,7 @@ export async function benchProviders(): Promise<string[]> {
     server: { host: '127.0.0.1', port: 0, gateway_id: 'bench-providers' },
     log: { level: 'warn' },
     identity: { api_keys: [{ id: 'bench', key_sha256: createHash('sha256').update(KEY).digest('hex'), sub: 'bench@example.com', tenant: 'bench', roles: ['analyst'] }], oidc: [] },
-    policy: { bundle: join(REPO, 'bundles/palisade.tar.gz') },
+    policy: { bundle: join(REPO, 'bundles/palisade.tar.gz'), verification: { public_key_file: join(REPO, 'config/dev-keys/bundle-signing.pub.pem'), key_id: 'palisade-dev', scope: 'development' } },
     providers: [
       { name: 'openai', type: 'openai', base_url: `http://127.0.0.1:${upstreamPort}/v1`, timeout_ms: 10_000 },
       { name: 'anthropic', type: 'anthropic', base_url: `http://127.0.0.1:${upstreamPort}/v1`, timeout_ms: 10_000 },
@@ -199,6 +281,8 @@ export async function benchProviders(): Promise<string[]> {
     '',
   ];
   try {
+    lines.push(...(await benchLayer(upstreamPort)));
+    lines.push('Whole gateway in a child process (identity, classification, policy, audit records, provider layer):', '');
     for (const c of cases) {
       const [path, body] = c.direct as [string, string];
       // Warm both paths (JIT, connection pools, WASM) before measuring.

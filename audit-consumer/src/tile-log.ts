@@ -33,7 +33,7 @@ import { DurableFiles, type FileWrite } from './durable-files.js';
 import { AuditError } from './errors.js';
 import { JOURNAL_FILE, LogJournal, type JournalEntry } from './journal.js';
 import { LruCache } from './lru-cache.js';
-import { PRUNED_FILE, readPrunedBelow } from './pruned-marker.js';
+import { readPrunedBelow } from './pruned-marker.js';
 
 export const CHECKPOINT_FILE = 'checkpoint';
 export const VKEY_FILE = 'log.vkey';
@@ -659,6 +659,3 @@ async function loadPublished(
 export async function openTileLog(options: TileLogOptions): Promise<TileLog> {
   return FileTileLog.open(options);
 }
-
-/** Where a log keeps files that are not part of the served tlog-tiles layout. */
-export const LOCAL_FILES = [JOURNAL_FILE, PRUNED_FILE] as const;

@@ -69,8 +69,35 @@ describe('palisade-audit', () => {
     assert.match(tampered.stdout, /^OK 1 size=5 root=/);
   });
 
+  it('serve publishes a ledger folder over HTTP until stopped', async () => {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', 'serve', ledger, '--port', '0'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const line = /^(http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+          if (line) done(line[1]!);
+        });
+        child.once('exit', (code) => fail(new Error(`serve exited with ${code}`)));
+      });
+      const served = await (await fetch(`${url}/logs/0/checkpoint`)).text();
+      assert.equal(served, await readFile(join(ledger, '0/checkpoint'), 'utf8'));
+      const logs = (await (await fetch(`${url}/api/v1/logs`)).json()) as { logs: { name: string; size: number }[] };
+      assert.deepEqual(logs.logs.map((l) => [l.name, l.size]), [['0', 300], ['1', 5]]);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('exits 2 on usage errors', async () => {
-    for (const args of [[], ['verify'], ['verify', 'a', 'b'], ['verify', ledger, '--nope'], ['frobnicate'], ['consume']]) {
+    for (const args of [[], ['verify'], ['verify', 'a', 'b'], ['verify', ledger, '--nope'], ['frobnicate'], ['consume'], ['serve', ledger], ['erase', '--subject', 'a'], ['verify-receipt', 'x']]) {
       const run = await cli(...args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, /Usage:/);

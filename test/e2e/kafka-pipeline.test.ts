@@ -3,10 +3,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import { parseVerifier, verifyTlogProof } from '@palisade/audit-core';
 import { REPO, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { startOidcProvider, OIDC_AUDIENCE, type TestIssuer } from '../support/oidc.js';
@@ -63,6 +64,7 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
       JSON.stringify({
         kafka: { brokers: kafka.brokers, client_id: 'palisade-audit-e2e', topic: TOPIC, group_id: 'palisade-ledger-e2e' },
         ledger: { dir: ledgerDir, origin_prefix: 'e2e.palisade/audit', signing_key_file: join(work, 'ledger.key'), create_signing_key: true },
+        http: { host: '127.0.0.1', port: 0 },
         log: { level: 'info' },
       }),
     );
@@ -157,6 +159,22 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
     assert.equal(refused[0]?.phase, 'decision');
     const result = await runCli('palisade-audit', ['verify', ledgerDir]);
     assert.equal(result.code, 0, result.stderr);
+  });
+
+  it('the consumer serves a receipt for every decision, which verifies with the log key alone', async () => {
+    const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"ledger served"/.exec(consumerLog)?.[1];
+    assert.ok(url, `the consumer logs where it serves the ledger: ${consumerLog.slice(-1000)}`);
+    const vkey = parseVerifier(readFileSync(join(ledgerLogs(ledgerDir)[0]!, 'log.vkey'), 'utf8'));
+    for (const { id, allowed } of ids) {
+      const res = await fetch(`${url}/api/v1/receipts/${id}`);
+      assert.equal(res.status, 200, `receipt for ${id}`);
+      const receipt = verifyTlogProof(await res.text(), [vkey]);
+      assert.match(receipt.checkpoint.origin, /^e2e\.palisade\/audit\/[01]$/);
+      assert.equal((JSON.parse(Buffer.from(receipt.entry).toString('utf8')) as { decision_id: string }).decision_id, id);
+      assert.equal((await fetch(`${url}/api/v1/receipts/${id}?phase=outcome`)).status, allowed ? 200 : 404);
+    }
+    const ready = await fetch(`${url}/readyz`);
+    assert.equal(ready.status, 200);
   });
 });
 

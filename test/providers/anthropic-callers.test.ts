@@ -89,12 +89,12 @@ describe('Anthropic SDK callers', () => {
   }
 
   it('forwards Anthropic requests to Anthropic as sent, with the caller’s anthropic-version and the provider key', async () => {
-    await client.messages.create({ model: 'claude', max_tokens: 50, top_k: 5, messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'anthropic-beta': 'feature-x', 'anthropic-version': '2023-01-01' } });
+    await client.messages.create({ model: 'claude', max_tokens: 50, service_tier: 'standard_only', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'anthropic-beta': 'feature-x', 'anthropic-version': '2023-01-01' } });
     const sent = fakes.anthropic.received.at(-1);
     assert.equal(sent?.headers['x-api-key'], ANTHROPIC_FAKE_KEY);
     assert.equal(sent?.headers['anthropic-beta'], 'feature-x');
     assert.equal(sent?.headers['anthropic-version'], '2023-01-01');
-    assert.equal(sent?.body['top_k'], 5, 'fields the gateway does not model pass through');
+    assert.equal(sent?.body['service_tier'], 'standard_only', 'fields the gateway does not model pass through');
     assert.equal(sent?.body['model'], 'claude-sonnet-4-5');
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { ANALYST_KEY, PRIVILEGED_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { ALLOW_RESPONSE_REGO, buildFixtureBundle } from '../policy/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
 import { outcomeOf, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 /** Claude is for pii-readers only; PII needs pii-reader as in the shipped policy. */
@@ -35,7 +35,7 @@ describe('embeddings, responses and models', () => {
 
   before(async () => {
     fakes = await startFakes();
-    const bundle = await buildFixtureBundle({ 'request.rego': MODEL_POLICY, 'response.rego': ALLOW_RESPONSE_REGO });
+    const bundle = await buildSignedFixtureBundle({ 'request.rego': MODEL_POLICY, 'response.rego': ALLOW_RESPONSE_REGO });
     const bundlePath = join(fakes.dir, 'models-policy.tar.gz');
     writeFileSync(bundlePath, bundle);
     gw = await startProviderGateway(fakes, (c) => {

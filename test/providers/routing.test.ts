@@ -13,7 +13,7 @@ import { orderTargets } from '../../gateway/src/routing/target-order.js';
 import { readPolicyRoute } from '../../gateway/src/routing/policy-route.js';
 import { parseRetryAfter } from '../../gateway/src/providers/upstream-error.js';
 import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
-import { ALLOW_RESPONSE_REGO, buildFixtureBundle } from '../policy/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
 import { outcomeOf, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 describe('backoff and Retry-After', () => {
@@ -145,7 +145,7 @@ describe('routing through a real gateway', () => {
   before(async () => {
     fakes = await startFakes();
     const bundlePath = join(fakes.dir, 'route-policy.tar.gz');
-    writeFileSync(bundlePath, await buildFixtureBundle({ 'request.rego': ROUTE_POLICY, 'response.rego': ALLOW_RESPONSE_REGO }));
+    writeFileSync(bundlePath, await buildSignedFixtureBundle({ 'request.rego': ROUTE_POLICY, 'response.rego': ALLOW_RESPONSE_REGO }));
     gw = await startProviderGateway(fakes, (c) => {
       (c['policy'] as Record<string, unknown>)['bundle'] = bundlePath;
       for (const p of c['providers'] as Record<string, unknown>[]) if (p['name'] === 'anthropic') p['region'] = 'eu-west-1';

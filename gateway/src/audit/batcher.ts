@@ -84,6 +84,8 @@ export function createBatcher<T>(options: BatcherOptions<T>): Batcher<T> {
       return new Promise<void>((resolve, reject) => {
         const p: Pending<T> = { item, resolve, reject, settled: false };
         p.timer = setTimeout(() => settle(p, new BatchTimeoutError()), timeoutMs);
+        // The waiting request keeps the process alive; the timer alone must not (e.g. after close).
+        p.timer.unref();
         queue.push(p);
         schedule();
       });

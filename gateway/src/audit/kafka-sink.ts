@@ -34,10 +34,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 const DRAIN_CHUNK = 500;
 
 /** The Kafka message of a record: keyed by decision id so both records of one request share a partition, in order. */
-function messageOf(bytes: Uint8Array): Message {
+function messageOf(bytes: Uint8Array, fields?: Pick<AuditRecordV1, 'decision_id' | 'record_id' | 'phase'>): Message {
   const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Only the three routing fields are read back; the bytes stay exactly as spooled or built.
-  const { decision_id, record_id, phase } = JSON.parse(value.toString('utf8')) as { decision_id: string; record_id: string; phase: string };
+  // A spooled record has only its bytes: its three routing fields are read back from them.
+  const { decision_id, record_id, phase } = fields ?? (JSON.parse(value.toString('utf8')) as Pick<AuditRecordV1, 'decision_id' | 'record_id' | 'phase'>);
   return { key: decision_id, value, headers: { record_id, phase } };
 }
 
@@ -163,7 +163,7 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
         // While anything is spooled, new records queue behind it, so Kafka sees them in order.
         if (!connected || spool!.pending() > 0 || draining) return toSpool(bytes);
         try {
-          await sendAll(bytes.map(messageOf), config.ack_timeout_ms);
+          await sendAll(bytes.map((b, i) => messageOf(b, records[i])), config.ack_timeout_ms);
           return;
         } catch (cause) {
           if (!(cause instanceof BatchTimeoutError)) lastError = cause instanceof Error ? cause.message : String(cause);
@@ -173,7 +173,7 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
       }
       if (!connected) throw new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { data: { reason: lastError ?? 'not connected' } });
       try {
-        await sendAll(bytes.map(messageOf), config.ack_timeout_ms);
+        await sendAll(bytes.map((b, i) => messageOf(b, records[i])), config.ack_timeout_ms);
       } catch (cause) {
         if (!(cause instanceof BatchTimeoutError)) lastError = cause instanceof Error ? cause.message : String(cause);
         throw new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { cause });

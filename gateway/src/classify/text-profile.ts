@@ -26,6 +26,7 @@ export class TextProfile {
   readonly nonAscii: boolean;
   private lowerText: string | undefined;
   private cueList: Cue[] | undefined;
+  private cueEnds: Map<CueGroup, number[]> | undefined;
 
   constructor(readonly text: string) {
     this.digitPair = DIGIT_PAIR.test(text);
@@ -52,8 +53,33 @@ export class TextProfile {
     return (this.cueList ??= findCues(this.lower));
   }
 
-  hasCue(group: CueGroup): boolean {
-    return this.cues.some((c) => c.group === group);
+  /** True when a context word of `group` ends at most `reach` characters before `start`. A binary
+   * search over that group's words, so texts with many words and many matches stay linear. */
+  cueBefore(group: CueGroup, start: number, reach: number): boolean {
+    if (this.cueEnds === undefined) {
+      this.cueEnds = new Map();
+      for (const c of this.cues) {
+        const list = this.cueEnds.get(c.group) ?? [];
+        list.push(c.end);
+        this.cueEnds.set(c.group, list);
+      }
+    }
+    const ends = this.cueEnds.get(group);
+    if (ends === undefined) return false;
+    // The last end at or before `start`.
+    let lo = 0;
+    let hi = ends.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ends[mid] ?? 0) <= start) {
+        best = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best >= 0 && start - (ends[best] ?? 0) <= reach;
   }
 }
 

@@ -15,8 +15,13 @@ const AGE_AFTER = /\b(?:[Aa]ged\s|[Aa]ge(?: ?[:=] ?| is | of |\s))(\d{1,3})(?![0
 export const ageRecognizer: Recognizer = {
   types: ['AGE'],
   applies: (profile) => profile.digit,
-  scan(text, out) {
-    for (const pattern of [AGE_BEFORE, AGE_AFTER]) {
+  scan(text, out, profile) {
+    const lower = profile.lower;
+    // Each form needs its word: "old" (or y/o, yo) after the number, "age" before it.
+    const patterns: RegExp[] = [];
+    if (lower.indexOf('old') >= 0 || lower.indexOf('y/o') >= 0 || lower.indexOf('yo') >= 0) patterns.push(AGE_BEFORE);
+    if (lower.indexOf('age') >= 0) patterns.push(AGE_AFTER);
+    for (const pattern of patterns) {
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
         const value = m[1] ?? '';

@@ -15,7 +15,7 @@ const DOTTED = /(?<![0-9A-Za-z_.])(?:[A-TV-Z]\d[0-9AB]|U07)\.[0-9A-KXZ](?:[0-9A-
 const UNDOTTED = /(?<![0-9A-Za-z_.])(?:[A-TV-Z]\d[0-9AB]|U07)(?:\.?[0-9A-KXZ][0-9A-Z]{0,3})?(?![0-9A-Za-z_]|\.\d)/g;
 
 function hasCueBefore(profile: TextProfile, start: number): boolean {
-  return profile.cues.some((c) => c.group === 'icd' && c.end <= start && start - c.end <= CONTEXT_REACH);
+  return profile.cueBefore('icd', start, CONTEXT_REACH);
 }
 
 export const icd10Recognizer: Recognizer = {

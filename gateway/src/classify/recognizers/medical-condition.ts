@@ -63,7 +63,7 @@ function alternation(words: readonly string[]): string {
 const TERMS = new RegExp(`\\b(?:(${alternation(CONDITIONS)})|(${alternation(AMBIGUOUS)}))(?:e?s)?\\b`, 'g');
 
 function hasHealthWordBefore(profile: TextProfile, start: number): boolean {
-  return profile.cues.some((c) => c.group === 'health' && c.end <= start && start - c.end <= CONTEXT_REACH);
+  return profile.cueBefore('health', start, CONTEXT_REACH);
 }
 
 export const medicalConditionRecognizer: Recognizer = {

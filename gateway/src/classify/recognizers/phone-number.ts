@@ -136,13 +136,16 @@ function findNumber(candidate: string, isPhone: (value: string) => boolean): { f
   return null;
 }
 
-/** Spans already confirmed by a checksum (cards, IBANs): the digit groups inside are not phone numbers. */
+/** Spans already confirmed by a checksum (cards, IBANs), by start: digit groups inside them are
+ * not phone numbers. */
 function confirmedSpans(out: readonly Found[]): { start: number; end: number }[] {
-  return out.filter((f) => f.score >= 1).map((f) => ({ start: f.start, end: f.end }));
+  return out.filter((f) => f.score >= 1).map((f) => ({ start: f.start, end: f.end })).sort((a, b) => a.start - b.start);
 }
 
 function scan(text: string, out: Found[]): void {
   const confirmed = confirmedSpans(out);
+  // Candidates come in text order, so one pointer walks the confirmed spans once.
+  let next = 0;
   // A number repeated in one text (a signature, a quoted thread) is checked once; nothing is kept
   // between texts.
   const verdicts = new Map<string, boolean>();
@@ -157,7 +160,9 @@ function scan(text: string, out: Found[]): void {
     const digits = digitCount(m[0]);
     if (digits < MIN_DIGITS || m[0].length > digits * 2 + 4) continue;
     const candidateEnd = m.index + m[0].length;
-    if (confirmed.some((c) => c.start < candidateEnd && m.index < c.end)) continue;
+    while (next < confirmed.length && (confirmed[next]?.end ?? 0) <= m.index) next++;
+    const inside = confirmed[next];
+    if (inside !== undefined && inside.start < candidateEnd) continue;
     const found = findNumber(m[0], isPhone);
     if (found === null) continue;
     const start = m.index + found.from;

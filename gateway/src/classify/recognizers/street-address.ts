@@ -21,8 +21,11 @@ const PO_BOX = /\b(?:P\.?\s?O\.?\s?Box|PO Box|Post Office Box|PSC)\s\d{1,6}(?:,\
 export const streetAddressRecognizer: Recognizer = {
   types: ['STREET_ADDRESS'],
   applies: (profile) => profile.digit,
-  scan(text, out) {
-    for (const pattern of [US_STYLE, EUROPEAN_STYLE, PO_BOX]) {
+  scan(text, out, profile) {
+    const lower = profile.lower;
+    // The post-office form needs "box" or "psc"; the others a capitalised word after a number.
+    const patterns = lower.indexOf('box') >= 0 || lower.indexOf('psc') >= 0 ? [US_STYLE, EUROPEAN_STYLE, PO_BOX] : [US_STYLE, EUROPEAN_STYLE];
+    for (const pattern of patterns) {
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
         out.push({ type: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, score: SCORE });

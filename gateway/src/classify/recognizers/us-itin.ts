@@ -13,7 +13,7 @@ const ITIN = /\b9\d{2}([- ]?)(5\d|6[0-5]|7\d|8[0-8]|9[0-2]|9[4-9])\1\d{4}\b/g;
 const CONTEXT_REACH = 48;
 
 function hasCueBefore(profile: TextProfile, start: number): boolean {
-  return profile.cues.some((c) => c.group === 'itin' && c.end <= start && start - c.end <= CONTEXT_REACH);
+  return profile.cueBefore('itin', start, CONTEXT_REACH);
 }
 
 export const usItinRecognizer: Recognizer = {

@@ -14,7 +14,7 @@ const AN = '[AC-HJKMNP-RT-Y0-9]';
 const MBI = new RegExp(`(?<![0-9A-Za-z_-])[1-9]${L}${AN}\\d(-?)${L}${AN}\\d\\1${L}{2}\\d{2}(?![0-9A-Za-z_]|-[0-9A-Za-z])`, 'g');
 
 function hasCueBefore(profile: TextProfile, start: number): boolean {
-  return profile.cues.some((c) => c.group === 'medicare' && c.end <= start && start - c.end <= CONTEXT_REACH);
+  return profile.cueBefore('medicare', start, CONTEXT_REACH);
 }
 
 export const usMbiRecognizer: Recognizer = {

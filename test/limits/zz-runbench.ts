@@ -1,2 +1,0 @@
-import { benchLimits } from '../../bench/limits.js';
-console.log((await benchLimits()).join('\n'));
