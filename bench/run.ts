@@ -3,11 +3,13 @@
 import { benchGateway } from './gateway.js';
 import { benchPolicy } from './policy.js';
 import { benchIdentity } from './identity.js';
+import { benchLimits } from './limits.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   gateway: benchGateway,
   policy: benchPolicy,
   identity: benchIdentity,
+  limits: benchLimits,
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

@@ -8,7 +8,7 @@ import { UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
 
 const USAGE = `Usage:
-  palisade-audit verify <dir> [--vkey KEY] [--previous CHECKPOINT]... [--state FILE]
+  palisade-audit verify <dir> [--vkey KEY] [--previous CHECKPOINT]... [--state FILE] [--workers N]
                                    verify a log folder, or a ledger folder of logs
   palisade-audit consume --config FILE
                                    consume audit records from Kafka into the ledger (and serve it)

@@ -8,7 +8,6 @@ import {
   decodeEntryBundle,
   decodeTile,
   isAuditCoreError,
-  leafHash,
   openCheckpoint,
   openNote,
   parseCheckpoint,
@@ -25,7 +24,7 @@ import {
 import { DurableFiles } from './durable-files.js';
 import { readPrunedBelow } from './pruned-marker.js';
 import { diskHashReader, readBundleAt } from './disk-tiles.js';
-import { createRecordValidator, type RecordValidator } from './record-validator.js';
+import { createEntryChecker, defaultWorkers, effectiveWorkers, type EntryResults } from './entry-checks.js';
 import { CHECKPOINT_FILE, VKEY_FILE } from './tile-log.js';
 
 export interface LedgerProblem {
@@ -83,6 +82,11 @@ export interface VerifyOptions {
    * origin: each log must still hold that tree as a prefix, or verification fails.
    */
   previous?: readonly string[];
+  /**
+   * Worker threads checking entries; default: none for small logs, up to 4 from 20,000 entries.
+   * Threads run the compiled code, so none are used when this runs from TypeScript sources.
+   */
+  workers?: number;
 }
 
 /** Collects problems for one log, keeping discovery order and a cap. */
@@ -199,7 +203,7 @@ function checkpointText(note: string): string | null {
   return split < 0 ? null : note.slice(0, split + 1);
 }
 
-async function verifyLog(dir: string, name: string, options: VerifyOptions, validator: RecordValidator): Promise<LogVerifyResult> {
+async function verifyLog(dir: string, name: string, options: VerifyOptions): Promise<LogVerifyResult> {
   const files = new DurableFiles(dir, false);
   const problems = new ProblemList(name, options.maxProblems ?? 100);
   const result = (extra: Partial<LogVerifyResult> = {}): LogVerifyResult => ({
@@ -269,46 +273,67 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions, vali
   let checked = 0;
   let pruned = 0;
   const bundles = Math.ceil(size / TILE_WIDTH);
-  for (let b = 0; b < bundles; b++) {
+
+  interface Prepared {
+    first: number;
+    width: number;
+    path: string;
+    /** What is wrong with the bundle file itself, reported before its entries. */
+    fileProblem?: { message: string; entry?: number };
+    pruned: boolean;
+    results: Promise<EntryResults> | null;
+  }
+  const checker = createEntryChecker(options.workers ?? defaultWorkers(size));
+  // Bundles are read and checked a few ahead (on worker threads for large logs), and consumed in order.
+  const prepare = async (b: number): Promise<Prepared> => {
     const first = b * TILE_WIDTH;
     const width = Math.min(TILE_WIDTH, size - first);
     const { path, data } = await readBundleAt(files, b, width);
-    let entries: Uint8Array[] | null = null;
     if (!data && first + width <= prunedBelow && width === TILE_WIDTH) {
       // Retention removed this bundle: the level-0 tile stands in for its leaf hashes, and the
       // tiles above and the signed root still check those.
-      pruned += width;
-    } else if (!data) {
-      problems.add(`${path}: missing`, { file: path, entry: first });
-    } else {
-      try {
-        entries = decodeEntryBundle(data);
-        if (entries.length !== width) {
-          problems.add(`${path}: holds ${entries.length} entries, the checkpoint needs ${width}`, { file: path });
-          entries = entries.length > width ? entries.slice(0, width) : entries;
-        }
-      } catch (err) {
-        const at = isAuditCoreError(err) && typeof err.data?.entry === 'number' ? err.data.entry : 0;
-        problems.add(`entry ${first + at}: ${path} is cut off there`, { file: path, entry: first + at });
-        entries = null;
-      }
+      return { first, width, path, pruned: true, results: null };
     }
-    for (let k = 0; k < width; k++) {
-      const index = first + k;
-      const entry = entries?.[k];
-      const hash = entry ? leafHash(entry) : null;
-      await level0.feed(index, hash, (tile) => ({ message: `entry ${index}: leaf hash does not match ${tile}`, entry: index }));
-      if (entry) {
-        const check = validator(entry);
-        if (!check.ok) {
-          problems.add(`entry ${index}: ${check.reason}`, { entry: index, file: path });
-        } else if (!bytesEqual(check.canonical, entry)) {
-          problems.add(`entry ${index}: not canonical JSON`, { entry: index, file: path });
-        }
-        checked++;
-      }
+    if (!data) return { first, width, path, pruned: false, fileProblem: { message: `${path}: missing`, entry: first }, results: null };
+    let count: number;
+    let fileProblem: Prepared['fileProblem'];
+    try {
+      count = decodeEntryBundle(data).length;
+    } catch (err) {
+      const at = isAuditCoreError(err) && typeof err.data?.entry === 'number' ? err.data.entry : 0;
+      return { first, width, path, pruned: false, fileProblem: { message: `entry ${first + at}: ${path} is cut off there`, entry: first + at }, results: null };
     }
-    options.onProgress?.({ log: name, entries: first + width, size });
+    if (count !== width) fileProblem = { message: `${path}: holds ${count} entries, the checkpoint needs ${width}` };
+    const results = checker.check(data, Math.min(count, width));
+    // Consumed in order later; a failure is reported then, not as an unhandled rejection now.
+    results.catch(() => undefined);
+    return { first, width, path, pruned: false, ...(fileProblem ? { fileProblem } : {}), results };
+  };
+  const ahead = Math.max(4, 2 * effectiveWorkers(options.workers ?? defaultWorkers(size)));
+  const queue: Promise<Prepared>[] = [];
+  try {
+    for (let b = 0; b < Math.min(ahead, bundles); b++) queue.push(prepare(b));
+    for (let b = 0; b < bundles; b++) {
+      const p = await queue[b]!;
+      if (b + ahead < bundles) queue.push(prepare(b + ahead));
+      delete queue[b];
+      if (p.pruned) pruned += p.width;
+      if (p.fileProblem) problems.add(p.fileProblem.message, { file: p.path, ...(p.fileProblem.entry === undefined ? {} : { entry: p.fileProblem.entry }) });
+      const results = p.results ? await p.results : null;
+      for (let k = 0; k < p.width; k++) {
+        const index = p.first + k;
+        const hash = results?.hashes[k] ?? null;
+        await level0.feed(index, hash, (tile) => ({ message: `entry ${index}: leaf hash does not match ${tile}`, entry: index }));
+        if (results && k < results.reasons.length) {
+          const reason = results.reasons[k];
+          if (reason) problems.add(`entry ${index}: ${reason}`, { entry: index, file: p.path });
+          checked++;
+        }
+      }
+      options.onProgress?.({ log: name, entries: p.first + p.width, size });
+    }
+  } finally {
+    await checker.close();
   }
 
   const partials = size === 0 ? [] : level0.partials().slice(0, tileLevelCount(size));
@@ -413,7 +438,6 @@ function byLogName(a: string, b: string): number {
 export async function verifyLedger(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const root = resolve(dir);
   const problems: LedgerProblem[] = [];
-  const validator = createRecordValidator();
   if (!(await isDir(root))) {
     return { ok: false, logs: [], problems: [{ log: basename(root), message: `${root}: no such folder` }] };
   }
@@ -429,6 +453,6 @@ export async function verifyLedger(dir: string, options: VerifyOptions = {}): Pr
     if (logDirs.length === 0) problems.push({ log: basename(root), message: `${root}: no logs found` });
   }
   const logs: LogVerifyResult[] = [];
-  for (const l of logDirs) logs.push(await verifyLog(l.dir, l.name, options, validator));
+  for (const l of logDirs) logs.push(await verifyLog(l.dir, l.name, options));
   return { ok: problems.length === 0 && logs.every((l) => l.ok), logs, problems };
 }

@@ -7,6 +7,7 @@ import { decodeEntryBundle, formatCheckpoint, generateNoteKey, leafHash, signNot
 import { openTileLog, verifyLedger, type VerifyReport } from '@palisade/audit-consumer';
 import { scratchDir } from './fixtures.js';
 import { buildLedger, entryOffset, testSigner } from './ledger-builder.js';
+import { runCli } from '../support/cli.js';
 
 function firstProblem(report: VerifyReport, log: string): string | undefined {
   return report.logs.find((l) => l.name === log)?.problems[0]?.message;
@@ -54,6 +55,15 @@ describe('verifyLedger', () => {
     assert.deepEqual([problem.entry, problem.file], [3, 'tile/0/000']);
     // The tiles above and the checkpoint are intact, so nothing else is blamed for the change.
     assert.ok(report.logs[0]!.problems.every((p) => p.entry === 3), JSON.stringify(report.logs[0]!.problems));
+  });
+
+  it('reports the same on worker threads as in one thread (the built command)', async () => {
+    await flipByte(join(ledger, '0/tile/entries/001'), entryOffset(entries[0]!.slice(256), 9) + 20);
+    const inThread = await runCli('palisade-audit', ['verify', ledger, '--workers', '0']);
+    const threaded = await runCli('palisade-audit', ['verify', ledger, '--workers', '2']);
+    assert.equal(threaded.code, 1);
+    assert.deepEqual(threaded, inThread);
+    assert.equal(threaded.stderr, 'FAIL 0: entry 265: leaf hash does not match tile/0/001\n');
   });
 
   it('names the entry whose bytes were changed in the partial bundle', async () => {

@@ -25,7 +25,7 @@ describe('response cache shared through Redis', () => {
       gateways.push(
         await startClockedGateway(
           cacheGateway(bundle, upstream, (c) => {
-            c['redis'] = { url: redis.url, connect_timeout_ms: 2000, command_timeout_ms: 500 };
+            c['redis'] = { url: redis.url, connect_timeout_ms: 2000, command_timeout_ms: 2000 };
             c['cache'] = { backend: 'redis' };
           }),
         ),

@@ -43,8 +43,9 @@ function spoolBytes(dir: string): number {
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
-async function settleAndCheck(ledger: string, tally: Tally, consumer: () => ConsumerProcess): Promise<void> {
-  await waitFor(`${promised(tally)} records in the ledger`, () => ledgerCount(ledger) >= promised(tally), 120_000, () => `${ledgerCount(ledger)} so far; consumer: ${consumer().log().slice(-1200)}`);
+async function settleAndCheck(ledger: string, tally: Tally, consumer: () => ConsumerProcess, gateway?: TestGateway): Promise<void> {
+  const gatewayLog = (): string => (gateway ? gateway.logs.filter((l) => /audit|kafka/i.test(l)).slice(-8).join('\n') : '');
+  await waitFor(`${promised(tally)} records in the ledger`, () => ledgerCount(ledger) >= promised(tally), 180_000, () => `${ledgerCount(ledger)} so far; consumer: ${consumer().log().slice(-1200)}\ngateway: ${gatewayLog()}`);
   // Anything late (a duplicate slipping through) would show up within a few checkpoint intervals.
   await sleep(1500);
   assert.deepEqual(checkLedgerAgainst(ledger, tally), []);
@@ -110,7 +111,7 @@ describe('faults with a real broker', () => {
     await sleep(2000);
     await load.stop();
     assert.deepEqual([...tally.refused.entries()], [], 'every caller was served: the spool took the records');
-    await settleAndCheck(ledger, tally, () => consumer);
+    await settleAndCheck(ledger, tally, () => consumer, gw);
     await waitFor('the spool to be emptied', () => spoolBytes(spool) === 0, 30_000);
   });
 

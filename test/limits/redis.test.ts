@@ -11,9 +11,10 @@ import { OTHER_TENANT_KEY, addCallers, addUpstream, chatBody, estimateTokens, lo
 
 const ANSWER = 'One two three four five six seven eight.';
 
-function useRedis(url: string, onError: 'closed' | 'open' = 'closed'): (c: Record<string, unknown>) => void {
+/** Command timeouts are short only where a test waits for one; elsewhere a loaded machine must not cause them. */
+function useRedis(url: string, onError: 'closed' | 'open' = 'closed', commandTimeoutMs = 2000): (c: Record<string, unknown>) => void {
   return (c) => {
-    c['redis'] = { url, connect_timeout_ms: 500, command_timeout_ms: 200 };
+    c['redis'] = { url, connect_timeout_ms: 2000, command_timeout_ms: commandTimeoutMs };
     (c['limits'] as Record<string, unknown>)['backend'] = 'redis';
     (c['limits'] as Record<string, unknown>)['on_backend_error'] = onError;
   };
@@ -157,7 +158,7 @@ describe('Redis that accepts connections and never answers', () => {
     hanging = await startHangingRedis();
     gw = await startClockedGateway((c) => {
       c['limits'] = { rules: [{ name: 'requests', by: ['user'], limit: 100, unit: 'requests', window_s: 60 }] };
-      useRedis(hanging.url, 'closed')(c);
+      useRedis(hanging.url, 'closed', 200)(c);
     });
   });
   after(async () => {

@@ -42,6 +42,9 @@ export async function startClockedGateway(patch: ConfigPatch, clock?: ManualCloc
   // Publish a checkpoint with every record, so tests can read records back as soon as a request ends.
   ((config['audit'] as Record<string, unknown>)['ledger'] as Record<string, unknown>)['checkpoint_every'] = 1;
   patch(config);
+  // These tests are not about the policy's deadline; a loaded machine must not turn them into timeouts.
+  const policy = config['policy'] as Record<string, unknown>;
+  policy['evaluation'] = { deadline_ms: 2000, ...(policy['evaluation'] as Record<string, unknown> | undefined) };
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {

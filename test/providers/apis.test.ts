@@ -130,6 +130,25 @@ describe('embeddings, responses and models', () => {
     assert.equal(page.data[0]?.type, 'model');
   });
 
+  it('refuses content it cannot inspect (audio, files, PDFs) on every API, before anything leaves', async () => {
+    const counts = (): number[] => [fakes.openai.received.length, fakes.anthropic.received.length];
+    const before = counts();
+    await assert.rejects(
+      analyst.chat.completions.create({ model: 'gpt-native', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] }),
+      (err: unknown) => err instanceof OpenAI.BadRequestError && /cannot be inspected/.test(err.message),
+    );
+    await assert.rejects(
+      analyst.responses.create({ model: 'gpt-native', input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,AAAA', filename: 'a.pdf' }] }] }),
+      (err: unknown) => err instanceof OpenAI.BadRequestError && /cannot be inspected/.test(err.message),
+    );
+    const anthropic = new Anthropic({ apiKey: PRIVILEGED_KEY, baseURL: gw.url, maxRetries: 0 });
+    await assert.rejects(
+      anthropic.messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'AAAA' } }] }] }),
+      (err: unknown) => err instanceof Anthropic.BadRequestError && /cannot be inspected/.test(err.message),
+    );
+    assert.deepEqual(counts(), before);
+  });
+
   it('records the embedding call’s usage in its outcome', async () => {
     const { response } = await analyst.embeddings.create({ model: 'gpt-native', input: 'alpha' }).withResponse();
     const id = response.headers.get('x-palisade-decision-id') ?? '';

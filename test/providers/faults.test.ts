@@ -3,10 +3,12 @@
 // that leaves mid-stream. Every case ends in the caller's API format and in the outcome record.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
 import { BEDROCK_THROTTLED } from '../support/fake-bedrock.js';
+import { readLedgerRecords } from '../support/ledger.js';
 import { outcomeOf, parseSse, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -177,6 +179,22 @@ describe('provider faults', () => {
     assert.match(rest, /data: \[DONE\]/);
   });
 
+  it('a stream that stalls longer than the idle timeout ends with a timeout error event', async () => {
+    // Released only after the test, so the provider stalls after its first chunk.
+    let release = (): void => {};
+    fakes.compat.faults.push({ kind: 'drip', release: new Promise<void>((r) => (release = r)) });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANALYST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'compat-llama', stream: true, messages: [{ role: 'user', content: 'Stall' }] }),
+    });
+    const events = parseSse(await res.text());
+    release();
+    assert.match(events[0]?.data ?? '', /"role":"assistant"/);
+    const last = JSON.parse(events.at(-1)?.data ?? '{}') as { error?: { palisade_code?: string } };
+    assert.equal(last.error?.palisade_code, 'GW_ERR_UPSTREAM_TIMEOUT');
+  });
+
   it('a caller that leaves mid-stream aborts the provider call', async () => {
     let release = (): void => {};
     fakes.anthropic.faults.push({ kind: 'drip', release: new Promise<void>((r) => (release = r)) });
@@ -194,6 +212,23 @@ describe('provider faults', () => {
     ctl.abort();
     await until(() => fakes.anthropic.closedEarly() > closed, 'the provider call to be aborted');
     release();
+  });
+
+  it('a caller that leaves before the answer starts aborts the provider call, and is no gateway failure', async () => {
+    fakes.anthropic.faults.push({ kind: 'hang' });
+    const received = fakes.anthropic.received.length;
+    const closed = fakes.anthropic.closedEarly();
+    const ctl = new AbortController();
+    const pending = fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: ctl.signal,
+      headers: { authorization: `Bearer ${ANALYST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'Hello?' }] }),
+    }).catch(() => undefined);
+    await until(() => fakes.anthropic.received.length > received, 'the request to reach the provider');
+    ctl.abort();
+    await pending;
+    await until(() => fakes.anthropic.closedEarly() > closed, 'the provider call to be aborted');
   });
 
   it('records every attempt, the fallback, the timeout and the departure in the outcome records', async () => {
@@ -219,5 +254,10 @@ describe('provider faults', () => {
     const left = outcomeOf(gw, ids['left'] ?? '')?.outcome;
     assert.equal(left?.status, 499);
     assert.equal(left?.error?.code, 'client_disconnected');
+    // The caller who left before an answer started is recorded the same way, and nothing was logged as a failure.
+    const departed = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.phase === 'outcome' && r.outcome?.status === 499);
+    assert.equal(departed.length, 2);
+    assert.ok(departed.every((r) => r.outcome?.error?.code === 'client_disconnected'));
+    assert.ok(!gw.logs.some((l) => l.includes('GW_ERR_INTERNAL')), 'no internal error logged');
   });
 });

@@ -111,6 +111,25 @@ describe('OpenAI SDK callers', () => {
     assert.deepEqual(sent.body['messages'], [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]);
   });
 
+  it('translates for Bedrock and Gemini: system, inference settings, tool specs in their shapes', async () => {
+    const request = { max_tokens: 33, temperature: 0.2, stop: ['END'], tools: [WEATHER_TOOL], messages: [{ role: 'system' as const, content: 'S1' }, { role: 'user' as const, content: 'Hi' }] };
+    await client.chat.completions.create({ model: 'bedrock-claude', ...request });
+    const bedrock = fakes.bedrock.received.at(-1);
+    assert.equal(bedrock?.path, '/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse');
+    assert.deepEqual(bedrock?.body['system'], [{ text: 'S1' }]);
+    assert.deepEqual(bedrock?.body['inferenceConfig'], { maxTokens: 33, temperature: 0.2, stopSequences: ['END'] });
+    assert.deepEqual(bedrock?.body['toolConfig'], { tools: [{ toolSpec: { name: 'get_weather', description: 'Weather for a city', inputSchema: { json: WEATHER_TOOL.function.parameters } } }] });
+    assert.match(String(bedrock?.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIAFAKEEXAMPLE\/\d{8}\/eu-central-1\/bedrock\/aws4_request/);
+
+    await client.chat.completions.create({ model: 'gemini-flash', ...request });
+    const gemini = fakes.gemini.received.at(-1);
+    assert.equal(gemini?.path, '/v1beta/models/gemini-2.0-flash:generateContent');
+    assert.deepEqual(gemini?.body['systemInstruction'], { parts: [{ text: 'S1' }] });
+    assert.deepEqual(gemini?.body['generationConfig'], { maxOutputTokens: 33, temperature: 0.2, stopSequences: ['END'] });
+    // Gemini's schema dialect has no additionalProperties; it is dropped rather than refused by Gemini.
+    assert.deepEqual(gemini?.body['tools'], [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }] }]);
+  });
+
   it('asks for JSON on providers without JSON mode by instruction, and natively on Gemini', async () => {
     await client.chat.completions.create({ model: 'claude', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'List three colours' }] });
     assert.match(String(fakes.anthropic.received.at(-1)?.body['system']), /JSON/);

@@ -30,12 +30,13 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsage(() =>
     parseArgs({
       args,
-      options: { vkey: { type: 'string' }, previous: { type: 'string', multiple: true }, state: { type: 'string' } },
+      options: { vkey: { type: 'string' }, previous: { type: 'string', multiple: true }, state: { type: 'string' }, workers: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     }),
   );
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one folder.');
+  if (values.workers !== undefined && !/^\d{1,2}$/.test(values.workers)) throw new UsageError('--workers is a number of threads (0 to 99).');
   const previous: string[] = [];
   for (const file of values.previous ?? []) {
     try {
@@ -49,6 +50,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const report = await verifyLedger(positionals[0]!, {
     ...(values.vkey === undefined ? {} : { vkey: values.vkey }),
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
     previous,
   });
   progress.done();

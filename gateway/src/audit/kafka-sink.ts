@@ -52,23 +52,40 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
 export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connect(): Promise<void> } {
   const { config, logger, spool } = options;
   if (config.on_unavailable === 'spool' && !spool) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: 'spool mode needs a spool' });
-  const producer: Producer = options.kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
-  });
+  const newProducer = (): Producer => {
+    const p = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    p.on(p.events.DISCONNECT, () => {
+      if (p !== producer) return;
+      connected = false;
+      if (!closed) scheduleConnect();
+    });
+    return p;
+  };
   let connected = false;
   let closed = false;
   let lastError: string | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let producer: Producer = newProducer();
 
-  producer.on(producer.events.DISCONNECT, () => {
+  /**
+   * After an error kafkajs will not retry (e.g. the broker no longer knows the producer id after a
+   * restart), an idempotent producer can stay stuck; a fresh one gets a new producer id.
+   */
+  async function replaceProducer(reason: string): Promise<void> {
+    logger.warn({ err: reason }, 'audit producer replaced after an error Kafka will not retry');
+    const old = producer;
+    producer = newProducer();
     connected = false;
-    if (!closed) scheduleConnect();
-  });
+    await old.disconnect().catch(() => undefined);
+    await connectOnce();
+  }
 
   async function connectOnce(): Promise<void> {
     try {
@@ -97,7 +114,12 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
     lingerMs: config.linger_ms,
     maxBatch: 500,
     async flush(messages) {
-      await producer.send({ topic: config.topic, acks: -1, messages });
+      try {
+        await producer.send({ topic: config.topic, acks: -1, messages });
+      } catch (err) {
+        if ((err as { retriable?: unknown } | null)?.retriable !== true && !closed) await replaceProducer(err instanceof Error ? err.message : String(err));
+        throw err;
+      }
     },
   });
 

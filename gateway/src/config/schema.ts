@@ -658,7 +658,7 @@ export const configSchema: SchemaObject = {
           required: ['max_input_bytes', 'deadline_ms', 'memory_max_pages'],
           properties: {
             max_input_bytes: { type: 'integer', minimum: 1024, maximum: 16 * 1024 * 1024, default: 32 * 1024 },
-            deadline_ms: { type: 'number', exclusiveMinimum: 0, maximum: 10000, default: 50 },
+            deadline_ms: { type: 'number', exclusiveMinimum: 0, maximum: 10000, default: 500 },
             max_steps: { type: 'integer', minimum: 1000, maximum: 2147483647 },
             memory_max_pages: { type: 'integer', minimum: 8, maximum: 16384, default: 512 },
           },

@@ -13,6 +13,8 @@ const OPENAI_CODES: Partial<Record<GatewayError['code'], string>> = {
   GW_ERR_POLICY_DENIED: 'policy_denied',
   GW_ERR_BODY_TOO_LARGE: 'request_too_large',
   GW_ERR_BAD_JSON: 'invalid_json',
+  GW_ERR_RATE_LIMITED: 'rate_limit_exceeded',
+  GW_ERR_BUDGET_EXCEEDED: 'insufficient_quota',
 };
 
 const ANTHROPIC_TYPES: Record<number, string> = {

@@ -123,6 +123,13 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
         { signal: abort.signal, trace, policyRoute: result.output?.route },
       );
     } catch (err) {
+      if (abort.signal.aborted) {
+        // The caller left before an answer started: nothing to answer, and no gateway failure to log.
+        const left = providerOutcome(deps.providers, { trace, route, parsed, status: 499, startedAt: state.startedAt, now: deps.clock(), answerText: '' });
+        left.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
+        await commit([outcomeRecord(deps.ids, base, left)], 'outcome');
+        return;
+      }
       const gwErr = toGatewayError(err);
       const failed = providerOutcome(deps.providers, { trace, route, parsed, status: gwErr.status, startedAt: state.startedAt, now: deps.clock(), answerText: '', error: gwErr });
       metrics.upstreamErrors.inc({ provider: failed.provider ?? route.provider.name, code: gwErr.code });

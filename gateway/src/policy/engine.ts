@@ -53,7 +53,7 @@ export const STEPS_PER_DEADLINE_MS = 250_000;
  */
 export const DEFAULT_EVALUATION_LIMITS: Readonly<PolicyEvaluationLimits> = Object.freeze({
   maxInputBytes: 32 * 1024,
-  deadlineMs: 50,
+  deadlineMs: 500,
   maxSteps: 50 * STEPS_PER_DEADLINE_MS,
 });
 

@@ -122,7 +122,7 @@ export async function httpCall(options: HttpCallOptions, req: HttpRequest): Prom
   };
 }
 
-/** Reads a JSON answer; statuses other than 2xx become classified errors unless `passClientErrors`. */
+/** Reads a JSON answer; a body that is not JSON is a malformed answer (or, for an error status, that status's error). */
 export async function readJson(options: HttpCallOptions, res: HttpResponse): Promise<unknown> {
   const text = await res.text();
   try {

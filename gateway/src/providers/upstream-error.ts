@@ -60,14 +60,3 @@ export function statusError(provider: string, status: number, headers: Headers, 
   const retryable = status >= 500 || status === 408;
   return upstreamError('GW_ERR_UPSTREAM_STATUS', { ...base, retryable });
 }
-
-/** The first string `code` in an error's cause chain (undici puts ECONNREFUSED and friends there). */
-export function causeCode(err: unknown): string | undefined {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

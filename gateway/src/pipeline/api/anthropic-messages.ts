@@ -8,6 +8,10 @@ import { summariseWithTokens } from './prompt-estimate.js';
 
 const SAFE_PARAMS = ['max_tokens', 'temperature', 'top_p', 'top_k'] as const;
 
+function uninspectable(what: string): GatewayError {
+  return new GatewayError('GW_ERR_BAD_REQUEST', { detail: `${what} cannot be inspected, so the gateway does not forward it.` });
+}
+
 function blockTexts(content: unknown, out: string[]): void {
   if (typeof content === 'string') {
     out.push(content);
@@ -15,12 +19,30 @@ function blockTexts(content: unknown, out: string[]): void {
   }
   for (const raw of arr(content)) {
     const b = obj(raw);
-    if (b['type'] === 'text' && typeof b['text'] === 'string') out.push(b['text']);
-    else if (b['type'] === 'tool_use') out.push(JSON.stringify(b['input'] ?? {}));
-    else if (b['type'] === 'tool_result') blockTexts(b['content'], out);
-    else if (b['type'] === 'document') {
-      const src = obj(b['source']);
-      if (src['type'] === 'text' && typeof src['data'] === 'string') out.push(src['data']);
+    switch (b['type']) {
+      case 'text':
+        if (typeof b['text'] === 'string') out.push(b['text']);
+        break;
+      case 'tool_use':
+        out.push(JSON.stringify(b['input'] ?? {}));
+        break;
+      case 'tool_result':
+        blockTexts(b['content'], out);
+        break;
+      case 'document': {
+        const src = obj(b['source']);
+        // Fail closed: a PDF or a URL would reach the provider without being classified.
+        if (src['type'] !== 'text' || typeof src['data'] !== 'string') throw uninspectable(`A document with a ${String(src['type'])} source`);
+        out.push(src['data']);
+        break;
+      }
+      case 'image':
+      case 'thinking':
+      case 'redacted_thinking':
+        // Images carry no words to classify; thinking blocks are the model's own earlier output.
+        break;
+      default:
+        throw uninspectable(`A content block of type "${String(b['type'])}"`);
     }
   }
 }

@@ -7,10 +7,18 @@ import { answerText, deltaText, usageOf } from '../usage.js';
 
 const SAFE_PARAMS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'seed', 'presence_penalty', 'frequency_penalty'] as const;
 
+/** Content parts whose words the gateway can read (images carry none); others cannot be inspected. */
+const INSPECTABLE_PARTS = new Set(['text', 'image_url', 'refusal']);
+
 function partText(part: unknown): string {
   if (part !== null && typeof part === 'object') {
-    const p = part as { text?: unknown };
+    const p = part as { type?: unknown; text?: unknown; refusal?: unknown };
+    // Fail closed: audio and files would reach the provider without being classified.
+    if (typeof p.type === 'string' && !INSPECTABLE_PARTS.has(p.type)) {
+      throw new GatewayError('GW_ERR_BAD_REQUEST', { detail: `Content parts of type "${p.type}" cannot be inspected, so the gateway does not forward them.` });
+    }
     if (typeof p.text === 'string') return p.text;
+    if (typeof p.refusal === 'string') return p.refusal;
   }
   return '';
 }

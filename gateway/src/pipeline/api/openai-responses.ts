@@ -14,6 +14,9 @@ function bad(detail: string): GatewayError {
   return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
 }
 
+/** Input parts whose words the gateway can read (images carry none); files and audio cannot be inspected. */
+const INSPECTABLE_PARTS = new Set(['input_text', 'output_text', 'text', 'refusal', 'input_image']);
+
 function contentTexts(content: unknown, out: string[]): void {
   if (typeof content === 'string') {
     out.push(content);
@@ -21,7 +24,9 @@ function contentTexts(content: unknown, out: string[]): void {
   }
   for (const raw of arr(content)) {
     const p = obj(raw);
+    if (typeof p['type'] === 'string' && !INSPECTABLE_PARTS.has(p['type'])) throw bad(`Input parts of type "${p['type']}" cannot be inspected, so the gateway does not forward them.`);
     if (typeof p['text'] === 'string') out.push(p['text']);
+    else if (typeof p['refusal'] === 'string') out.push(p['refusal']);
   }
 }
 
@@ -51,6 +56,9 @@ export function responsesTexts(body: Record<string, unknown>): { texts: string[]
     } else if (type === 'function_call') {
       if (typeof item['arguments'] === 'string') texts.push(item['arguments']);
       roles.push({ role: 'assistant' });
+    } else if (type !== 'reasoning') {
+      // Fail closed: item kinds the gateway cannot read (file searches, references to stored items) are refused.
+      throw bad(`Input items of type "${String(type)}" cannot be inspected, so the gateway does not forward them.`);
     }
   }
   return { texts, roles };

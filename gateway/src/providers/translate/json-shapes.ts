@@ -28,10 +28,6 @@ export function unsupported(what: string): GatewayError {
   return new GatewayError('GW_ERR_FEATURE_UNSUPPORTED', { detail: what });
 }
 
-export function badRequest(detail: string): GatewayError {
-  return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
-}
-
 /** Copies the defined entries of `extra` onto `target`. */
 export function assignDefined(target: Json, extra: Json): Json {
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) target[k] = v;
