@@ -20,14 +20,17 @@ interface Child {
   line: Promise<string>;
 }
 
-function spawnChild(args: string[]): Child {
+/** Spawns a child and resolves with the first stdout line that matches `ready` (log lines may come first). */
+function spawnChild(args: string[], ready: RegExp = /.*/): Child {
   const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = new Promise<string>((res, rej) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const nl = out.indexOf('');
-      if (nl !== -1) res(out.slice(0, nl));
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      const hit = lines.find((l) => ready.test(l));
+      if (hit !== undefined) res(hit);
     });
     proc.once('exit', (code) => rej(new Error(`child exited with ${code}`)));
   });
@@ -107,7 +110,7 @@ export async function benchGateway(): Promise<string[]> {
     },
   };
   writeFileSync(join(work, 'gateway.json'), JSON.stringify(config));
-  const gateway = spawnChild([join(REPO, 'gateway/bin/palisade.js'), 'serve', '--config', join(work, 'gateway.json')]);
+  const gateway = spawnChild([join(REPO, 'gateway/bin/palisade.js'), 'serve', '--config', join(work, 'gateway.json')], /^Palisade is listening on /);
   const gwPort = Number(/:(\d+)/.exec(await gateway.line)?.[1]);
   const auth = { authorization: `Bearer ${KEY}` };
 

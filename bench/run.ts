@@ -4,12 +4,18 @@ import { benchGateway } from './gateway.js';
 import { benchPolicy } from './policy.js';
 import { benchIdentity } from './identity.js';
 import { benchLimits } from './limits.js';
+import { benchProviders } from './providers.js';
+import { benchClassify } from './classify.js';
+import { benchAudit } from './audit.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   gateway: benchGateway,
   policy: benchPolicy,
   identity: benchIdentity,
   limits: benchLimits,
+  providers: benchProviders,
+  classify: benchClassify,
+  audit: benchAudit,
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

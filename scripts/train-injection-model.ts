@@ -94,7 +94,7 @@ function featurise(row: Row, space: FeatureSpace): Example[] {
   const windows = windowsOf(text);
   return windows.map(([from, to]) => {
     const set = new Set<number>();
-    forEachFeature(text, space, (b) => set.add(b), from, to);
+    forEachFeature(text, space, { add: (b) => set.add(b) }, from, to);
     const buckets = Int32Array.from([...set].sort((a, b) => a - b));
     return { id: row.id, y: row.label === 'benign' ? 0 : 1, buckets, value: 1 / Math.sqrt(Math.max(1, buckets.length)), weight: 1 / windows.length };
   });

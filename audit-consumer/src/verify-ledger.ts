@@ -142,10 +142,16 @@ class LevelChecker {
     return tilePath(this.#level, index, index < this.#full ? undefined : this.#partialWidth);
   }
 
-  async feed(position: number, hash: Uint8Array | null, mismatch: (tile: string) => { message: string; entry?: number }): Promise<void> {
+  /** Feeds one hash; returns a promise only when a tile had to be read from disk. */
+  feed(position: number, hash: Uint8Array | null, mismatch: (tile: string) => { message: string; entry?: number }): void | Promise<void> {
+    const index = Math.floor(position / TILE_WIDTH);
+    if (index !== this.#tileIndex) return this.#load(index).then(() => this.#feedLoaded(position, hash, mismatch));
+    return this.#feedLoaded(position, hash, mismatch);
+  }
+
+  #feedLoaded(position: number, hash: Uint8Array | null, mismatch: (tile: string) => { message: string; entry?: number }): void | Promise<void> {
     const index = Math.floor(position / TILE_WIDTH);
     const offset = position % TILE_WIDTH;
-    if (index !== this.#tileIndex) await this.#load(index);
     this.#computed[offset] = hash;
     const onDisk = this.#disk?.[offset];
     if (hash && onDisk && !bytesEqual(hash, onDisk)) {
@@ -157,8 +163,9 @@ class LevelChecker {
       const upHash = hashes ? perfectSubtreeHash(hashes) : null;
       this.#up ??= new LevelChecker(this.#level + 1, this.#ctx);
       const below = this.#path;
-      await this.#up.feed(index, upHash, (tile) => ({ message: `${tile}: hash ${index % TILE_WIDTH} does not match ${below}` }));
+      return this.#up.feed(index, upHash, (tile) => ({ message: `${tile}: hash ${index % TILE_WIDTH} does not match ${below}` }));
     }
+    return undefined;
   }
 
   /** Partial tile hashes of every level from this one up, or null where they cannot be known. */
@@ -323,7 +330,8 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions): Pro
       for (let k = 0; k < p.width; k++) {
         const index = p.first + k;
         const hash = results?.hashes[k] ?? null;
-        await level0.feed(index, hash, (tile) => ({ message: `entry ${index}: leaf hash does not match ${tile}`, entry: index }));
+        const loading = level0.feed(index, hash, (tile) => ({ message: `entry ${index}: leaf hash does not match ${tile}`, entry: index }));
+        if (loading) await loading;
         if (results && k < results.reasons.length) {
           const reason = results.reasons[k];
           if (reason) problems.add(`entry ${index}: ${reason}`, { entry: index, file: p.path });

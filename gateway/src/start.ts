@@ -37,7 +37,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const ids = createIds(clock);
 
   // Until a verified bundle is active the gateway is not ready and every request is refused.
-  const policyService = await startPolicyService(config.policy, { logger: logger.child({ component: 'policy' }), fetch: fetchImpl, clock, metrics: metrics.registry });
+  const policyService = await startPolicyService(config.policy, { logger, fetch: fetchImpl, clock, metrics: metrics.registry });
   const policy = policyService.engine;
 
   const audit = await createAuditSink(config.audit, logger);

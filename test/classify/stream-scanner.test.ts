@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createClassifier, createStreamScanner, type Entity } from '../../gateway/src/classify/index.js';
+import { isGatewayError } from '../../gateway/src/errors.js';
 import { classifier } from './helpers.js';
 
 const ANSWER =
@@ -81,8 +82,9 @@ test('a private key longer than the window is still reported', () => {
 });
 
 test('options are checked and the scanner refuses text after end()', () => {
-  assert.throws(() => createStreamScanner(classifier, { holdBack: -1 }), RangeError);
-  assert.throws(() => createStreamScanner({ classify: classifier.classify, classifyMany: classifier.classifyMany }), TypeError);
+  const code = (expected: string) => (err: unknown) => isGatewayError(err) && err.code === expected;
+  assert.throws(() => createStreamScanner(classifier, { holdBack: -1 }), code('GW_ERR_CONFIG_INVALID'));
+  assert.throws(() => createStreamScanner({ classify: classifier.classify, classifyMany: classifier.classifyMany }), code('GW_ERR_INTERNAL'));
   const scanner = createStreamScanner(classifier);
   scanner.end();
   assert.throws(() => scanner.push('more'), /after end/);

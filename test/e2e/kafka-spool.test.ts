@@ -71,7 +71,7 @@ describe('Kafka unavailable', () => {
     // Request 14 is never a denial (14 % 7 === 0), so a 200 means the audit path is back.
     await waitFor('the gateway to serve again', async () => (await call(gw.url, 14 + 7 * n++, tally, 'gpt-test')) === 200, 90_000);
     await callMany(gw.url, tally, 100, 6);
-    await waitFor('the ledger to hold every promised record', () => ledgerCount(ledger) >= promised(tally), 90_000, () => consumers[0]!.log().slice(-1500));
+    await waitFor('the ledger to hold every promised record', () => ledgerCount(ledger) >= promised(tally), 150_000, () => consumers[0]!.log().slice(-1500));
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(checkLedgerAgainst(ledger, tally, { allowRefusedDecisions: true }), []);
     const verified = await runCli('palisade-audit', ['verify', ledger]);
@@ -97,7 +97,9 @@ describe('Kafka unavailable', () => {
 
     await kafka.start();
     await callMany(gw.url, tally, 18, 6);
-    await waitFor('the ledger to hold every promised record', () => ledgerCount(ledger) >= promised(tally), 90_000, () => consumers[1]!.log().slice(-1500));
+    await waitFor('the ledger to hold every promised record', () => ledgerCount(ledger) >= promised(tally), 150_000, () =>
+      `${ledgerCount(ledger)} of ${promised(tally)}; consumer: ${consumers[1]!.log().slice(-1500)}\ngateway: ${gw.logs.filter((l) => /audit|kafka/i.test(l)).slice(-10).join('\n')}`,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(checkLedgerAgainst(ledger, tally), []);
     await waitFor('the spool to be emptied', () => readdirSync(spoolDir).filter((f) => f.startsWith('spool-')).every((f) => statSync(join(spoolDir, f)).size === 0), 30_000);

@@ -3,6 +3,7 @@
 // and report only entities that end before a held-back tail, so a value split across chunks is
 // found once it is whole. `end()` scans the tail. The same engine as for prompts decides.
 
+import { GatewayError } from '../errors.js';
 import { coreOf, newTally, type ClassifierCore, type Tally } from './classifier.js';
 import type { InjectionEvidence } from './injection/detect-injection.js';
 import type { Found } from './recognizers/recognizer.js';
@@ -38,13 +39,13 @@ const DEFAULTS = { holdBack: 256, context: 256, scanEvery: 128, maxRetained: 163
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`stream scanner: ${name} must be a whole number >= 0`);
+  if (!Number.isInteger(value) || value < 0) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `stream scanner: ${name} must be a whole number >= 0.` });
   return value;
 }
 
 export function createStreamScanner(classifier: Classifier, options: StreamScannerOptions = {}): StreamScanner {
   const core: ClassifierCore | undefined = coreOf(classifier);
-  if (core === undefined) throw new TypeError('stream scanner: the classifier must come from createClassifier');
+  if (core === undefined) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'stream scanner: the classifier must come from createClassifier.' });
   const holdBack = positive('holdBack', options.holdBack, DEFAULTS.holdBack);
   const context = positive('context', options.context, DEFAULTS.context);
   const scanEvery = Math.max(1, positive('scanEvery', options.scanEvery, DEFAULTS.scanEvery));
@@ -110,7 +111,7 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
 
   return {
     push(delta: string): StreamUpdate {
-      if (ended) throw new Error('stream scanner: push after end');
+      if (ended) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'stream scanner: push after end.' });
       text += delta;
       unscanned += delta.length;
       if (unscanned < scanEvery && text.length <= maxRetained) return update([]);

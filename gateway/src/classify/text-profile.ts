@@ -9,6 +9,7 @@ const DIGIT = /\d/;
 const DIGIT_PAIR = /\d\d/;
 const DIGIT_RUN = /\d{4}|\d{3}[ -]\d{3}/;
 const NON_ASCII = /[^\x00-\x7F]/;
+const UPPER_DIGIT = /[A-Z]\d|\d[A-Z]/;
 const UPPER_ASCII = /[A-Z]+/g;
 
 export class TextProfile {
@@ -24,6 +25,8 @@ export class TextProfile {
   readonly fence: boolean;
   /** Some code unit is above U+007F (NFKC and hidden-character checks are needed). */
   readonly nonAscii: boolean;
+  /** A capital letter next to a digit: codes such as VINs, DEA, MBI and ICD-10 all have one. */
+  readonly upperDigit: boolean;
   private lowerText: string | undefined;
   private cueList: Cue[] | undefined;
   private cueEnds: Map<CueGroup, number[]> | undefined;
@@ -37,6 +40,7 @@ export class TextProfile {
     this.dot = text.indexOf('.') >= 0;
     this.fence = text.indexOf('-----') >= 0;
     this.nonAscii = NON_ASCII.test(text);
+    this.upperDigit = this.digit && UPPER_DIGIT.test(text);
   }
 
   /** The text in lower case with the same offsets (only ASCII letters change when a full

@@ -287,6 +287,8 @@ export interface KafkaAuditConfig {
   linger_ms: number;
   /** Kafka down or slow: `reject` answers 503 and forwards nothing; `spool` commits records to a local fsync'd spool and goes on. */
   on_unavailable: 'reject' | 'spool';
+  /** Idempotent producers side by side; all records of one decision use the same one, so they stay in order. */
+  producers: number;
   /** Folder of the spool; required with `spool`. Must be local, durable storage of this gateway instance. */
   spool_dir?: string;
 }
@@ -813,6 +815,7 @@ export const configSchema: SchemaObject = {
             ack_timeout_ms: { type: 'integer', minimum: 1, default: 5000 },
             linger_ms: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
             on_unavailable: { type: 'string', enum: ['reject', 'spool'], default: 'reject' },
+            producers: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
             spool_dir: { type: 'string', minLength: 1 },
           },
         },

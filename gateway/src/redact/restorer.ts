@@ -3,6 +3,7 @@
 // answer or incrementally for a streamed one, holding back a tail that may be the start of a
 // placeholder split across chunks.
 
+import { GatewayError } from '../errors.js';
 import type { PlaceholderMap } from './placeholder-map.js';
 
 export interface Restorer {
@@ -52,7 +53,7 @@ export function createRestorer(map: PlaceholderMap): Restorer {
 
   return {
     push(chunk: string): string {
-      if (ended) throw new Error('restorer: push after end');
+      if (ended) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'restorer: push after end.' });
       if (pattern === null) return chunk;
       pending += chunk;
       const cut = holdFrom(pending);

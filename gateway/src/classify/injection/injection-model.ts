@@ -2,8 +2,9 @@
 // (model-features.ts), weights shipped as JSON beside this file and produced by
 // scripts/train-injection-model.ts. One signal among the others, never the only word.
 
+import { GatewayError } from '../../errors.js';
 import modelFile from './injection-model.json' with { type: 'json' };
-import { forEachFeature, type FeatureSpace } from './model-features.js';
+import { forEachFeature, type FeatureSink, type FeatureSpace } from './model-features.js';
 
 /** The stored model: weights are int8 (base64) times `scale`, to keep the file small. */
 export interface InjectionModelFile {
@@ -24,39 +25,50 @@ export interface InjectionModel {
   readonly threshold: number;
 }
 
+/** Sums the weights of a window's features, each bucket once: a new stamp per window marks the
+ * buckets already counted without clearing the marks. */
+class ScoringSink implements FeatureSink {
+  sum = 0;
+  count = 0;
+  private stamp = 0;
+  private readonly seen: Uint32Array;
+
+  constructor(private readonly weights: Float32Array) {
+    this.seen = new Uint32Array(weights.length);
+  }
+
+  reset(): void {
+    this.sum = 0;
+    this.count = 0;
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  add(bucket: number): void {
+    if (this.seen[bucket] === this.stamp) return;
+    this.seen[bucket] = this.stamp;
+    this.sum += this.weights[bucket] ?? 0;
+    this.count++;
+  }
+}
+
 export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
   const space: FeatureSpace = { bits: file.bits };
   const size = 1 << file.bits;
   const raw = Buffer.from(file.weights, 'base64');
-  if (raw.length !== size) throw new Error(`injection model: expected ${size} weights, found ${raw.length}`);
+  if (raw.length !== size) throw new GatewayError('GW_ERR_INTERNAL', { detail: `injection model: expected ${size} weights, found ${raw.length}.` });
   const weights = new Float32Array(size);
   for (let i = 0; i < size; i++) weights[i] = ((raw[i] ?? 0) << 24 >> 24) * file.scale;
-  // Marks of the buckets already counted in the current window; a new stamp per window avoids clearing.
-  const seen = new Uint32Array(size);
-  let stamp = 0;
+  const sink = new ScoringSink(weights);
 
   function windowScore(text: string, from: number, to: number): number {
-    stamp = (stamp + 1) >>> 0;
-    if (stamp === 0) {
-      seen.fill(0);
-      stamp = 1;
-    }
-    let sum = 0;
-    let count = 0;
-    forEachFeature(
-      text,
-      space,
-      (bucket) => {
-        if (seen[bucket] === stamp) return;
-        seen[bucket] = stamp;
-        sum += weights[bucket] ?? 0;
-        count++;
-      },
-      from,
-      to,
-    );
-    if (count === 0) return 0;
-    const z = file.bias + sum / Math.sqrt(count);
+    sink.reset();
+    forEachFeature(text, space, sink, from, to);
+    if (sink.count === 0) return 0;
+    const z = file.bias + sink.sum / Math.sqrt(sink.count);
     return 1 / (1 + Math.exp(-z));
   }
 

@@ -24,11 +24,16 @@ function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 39 || c > 127;
 }
 
+/** Receives the features of a text; a class with one method, which the engine inlines. */
+export interface FeatureSink {
+  add(bucket: number): void;
+}
+
 /**
- * Calls `visit` with the bucket of every feature of `text` (normalised: lower case), duplicates
- * included; the caller counts each bucket once. `from`/`to` bound a window of the text.
+ * Hands the bucket of every feature of `text` (normalised: lower case) to `sink`, duplicates
+ * included; the sink counts each bucket once. `from`/`to` bound a window of the text.
  */
-export function forEachFeature(text: string, space: FeatureSpace, visit: (bucket: number) => void, from = 0, to = text.length): void {
+export function forEachFeature(text: string, space: FeatureSpace, sink: FeatureSink, from = 0, to = text.length): void {
   const shift = 32 - space.bits;
   // The last four characters, 8 bits each (wider code units folded), starting with a space.
   let packed = 32;
@@ -45,13 +50,13 @@ export function forEachFeature(text: string, space: FeatureSpace, visit: (bucket
     const c = space ? 32 : raw < 256 ? raw : (raw ^ (raw >>> 8)) & 0xff;
     packed = (packed << 8) | c;
     seen++;
-    if (seen >= 4) visit(Math.imul(packed, GOLDEN) >>> shift);
+    if (seen >= 4) sink.add(Math.imul(packed, GOLDEN) >>> shift);
     if (!space && isWordCode(raw)) {
       word = Math.imul(word ^ raw, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
-      visit(Math.imul(word, GOLDEN) >>> shift);
-      if (previousWord !== 0) visit(Math.imul(previousWord ^ Math.imul(word, MUL_PAIR), GOLDEN) >>> shift);
+      sink.add(Math.imul(word, GOLDEN) >>> shift);
+      if (previousWord !== 0) sink.add(Math.imul(previousWord ^ Math.imul(word, MUL_PAIR), GOLDEN) >>> shift);
       previousWord = word | 1;
       word = FNV_OFFSET;
       inWord = false;

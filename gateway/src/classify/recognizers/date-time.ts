@@ -21,6 +21,9 @@ const NAMED = new RegExp(
   'g',
 );
 /** `\b` rather than a lookbehind (cheaper for the engine); a ":" or "." before is checked after. */
+/** Cheap tests that say whether the month-name and year forms can occur at all. */
+const MONTH_HINT = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/;
+const YEAR_HINT = /(?:19|20)\d\d/;
 const TIME = /\b(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?:\s?([AaPp]\.?[Mm]\.?))?(?![0-9A-Za-z_]|:\d)/g;
 const MERIDIEM = /\b(1[0-2]|0?[1-9])\s?(?:am|pm|AM|PM|a\.m\.|p\.m\.)(?![A-Za-z0-9])/g;
 const YEAR_AFTER_WORD = /\b(?:[Bb]orn (?:in|on)|[Ii]n|[Ss]ince|[Ff]rom|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|[Yy]ear|[Dd]uring|[Oo]f) ((?:19|20)\d{2})(?![0-9A-Za-z_]|[.,]\d|-\d)/g;
@@ -84,13 +87,13 @@ function scanYears(text: string, out: Found[]): void {
 export const dateTimeRecognizer: Recognizer = {
   types: ['DATE_TIME'],
   applies: (profile) => profile.digit,
-  scan(text, out) {
+  scan(text, out, profile) {
     if (text.indexOf('-') >= 0) scanIso(text, out);
     scanNumeric(text, out);
-    scanNamed(text, out);
+    if (MONTH_HINT.test(profile.lower)) scanNamed(text, out);
     if (text.indexOf(':') >= 0) scanTimes(text, out);
     else if (/\d\s?[AaPp]\.?[Mm]/.test(text)) scanTimes(text, out);
-    scanYears(text, out);
+    if (YEAR_HINT.test(text)) scanYears(text, out);
   },
 };
 

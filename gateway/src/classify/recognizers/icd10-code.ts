@@ -20,7 +20,7 @@ function hasCueBefore(profile: TextProfile, start: number): boolean {
 
 export const icd10Recognizer: Recognizer = {
   types: ['ICD10_CODE'],
-  applies: (profile) => profile.digit,
+  applies: (profile) => profile.upperDigit,
   scan(text, out, profile) {
     const seen = new Set<number>();
     if (profile.dot) {

@@ -10,7 +10,7 @@ const DEA = /\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b/g;
 
 export const medicalLicenseRecognizer: Recognizer = {
   types: ['MEDICAL_LICENSE'],
-  applies: (profile) => profile.digitPair,
+  applies: (profile) => profile.upperDigit,
   scan(text, out) {
     DEA.lastIndex = 0;
     for (let m = DEA.exec(text); m !== null; m = DEA.exec(text)) {

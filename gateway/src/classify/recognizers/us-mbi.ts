@@ -19,7 +19,7 @@ function hasCueBefore(profile: TextProfile, start: number): boolean {
 
 export const usMbiRecognizer: Recognizer = {
   types: ['US_MBI'],
-  applies: (profile) => profile.digit,
+  applies: (profile) => profile.upperDigit,
   scan(text, out, profile) {
     MBI.lastIndex = 0;
     for (let m = MBI.exec(text); m !== null; m = MBI.exec(text)) {

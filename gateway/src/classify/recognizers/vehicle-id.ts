@@ -25,7 +25,7 @@ function isNorthAmerican(vin: string): boolean {
 
 export const vinRecognizer: Recognizer = {
   types: ['VIN'],
-  applies: (profile) => profile.digitPair,
+  applies: (profile) => profile.upperDigit,
   scan(text, out, profile) {
     const seen = new Set<number>();
     VIN.lastIndex = 0;
