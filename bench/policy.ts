@@ -129,7 +129,7 @@ async function benchSidecar(input: Record<string, unknown>): Promise<{ stats: St
 export async function benchPolicy(): Promise<string[]> {
   const lines: string[] = [];
   const archive = await readFile(BUNDLE);
-  const engine = createPolicyEngine({ logger: pino({ level: 'silent' }), verification: resolveVerification(undefined, 'bench').verification });
+  const engine = createPolicyEngine({ logger: pino({ level: 'silent' }), verification: resolveVerification({ public_key_file: join(ROOT, 'config/dev-keys/bundle-signing.pub.pem'), key_id: 'palisade-dev', scope: 'development' }, 'bench').verification });
   await engine.load(archive, BUNDLE);
   const input = sampleInput();
   const inputBytes = Buffer.byteLength(JSON.stringify(input));
