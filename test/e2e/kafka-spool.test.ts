@@ -59,6 +59,7 @@ describe('Kafka unavailable', () => {
     gateways.push(gw);
     const tally = newTally();
     assert.deepEqual(await callMany(gw.url, tally, 0, 6), [200, 200, 200, 403, 200, 200]);
+    await waitFor('the consumer to be running', () => ledgerCount(ledger) >= promised(tally), 60_000, () => consumers[0]!.log().slice(-1500));
 
     await kafka.stop();
     const forwarded = upstream.received.length;
@@ -86,6 +87,7 @@ describe('Kafka unavailable', () => {
     gateways.push(gw);
     const tally = newTally();
     assert.deepEqual(await callMany(gw.url, tally, 0, 6), [200, 200, 200, 403, 200, 200]);
+    await waitFor('the consumer to be running', () => ledgerCount(ledger) >= promised(tally), 60_000, () => consumers[1]!.log().slice(-1500));
 
     await kafka.stop();
     const forwarded = upstream.received.length;

@@ -13,6 +13,7 @@ import { loadNoteKey, loadOrCreateNoteKey } from '../note-key-file.js';
 import { CHECKPOINT_FILE } from '../tile-log.js';
 import { openLedgerLogs } from './receipts.js';
 import { UsageError, asUsage, required } from './usage.js';
+import { isAuditError } from '../errors.js';
 
 /** Resolves on SIGTERM or SIGINT. */
 function untilSignal(logger: Logger): Promise<void> {
@@ -41,7 +42,7 @@ export async function consumeCommand(args: string[]): Promise<number> {
     logLevel: kafkaLevel(config.log.level),
     logCreator: kafkaLogCreator(logger),
   });
-  const handle = await startConsumer({
+  const options: Parameters<typeof startConsumer>[0] = {
     kafka,
     topic: config.kafka.topic,
     groupId: config.kafka.group_id,
@@ -55,7 +56,21 @@ export async function consumeCommand(args: string[]): Promise<number> {
     sessionTimeoutMs: config.kafka.session_timeout_ms,
     heartbeatIntervalMs: config.kafka.heartbeat_interval_ms,
     ...(ledger.retention_days !== undefined ? { retentionMs: ledger.retention_days * 86_400_000, retentionCheckMs: ledger.retention_check_ms } : {}),
-  });
+  };
+  const stopped = untilSignal(logger);
+  let handle: Awaited<ReturnType<typeof startConsumer>> | undefined;
+  // Kafka may be away when the consumer starts (or restarts): keep trying rather than exit.
+  for (let attempt = 0; !handle; attempt++) {
+    try {
+      handle = await startConsumer(options);
+    } catch (err) {
+      if (!(isAuditError(err) && err.code === 'AUD_ERR_KAFKA_START')) throw err;
+      const delay = Math.min(10_000, 1000 * 2 ** Math.min(attempt, 4));
+      logger.error({ err, retryInMs: delay }, 'cannot start consuming; retrying');
+      const gaveUp = await Promise.race([stopped.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
+      if (gaveUp) return 0;
+    }
+  }
   let server: LedgerServer | undefined;
   try {
     if (config.http) {
@@ -72,7 +87,7 @@ export async function consumeCommand(args: string[]): Promise<number> {
     await handle.close();
     throw err;
   }
-  await untilSignal(logger);
+  await stopped;
   await server?.close();
   await handle.close();
   logger.flush();
