@@ -78,7 +78,6 @@ describe('policy service', () => {
       const status = service.status();
       assert.equal(status.bundle?.revision, 'fixture-1');
       assert.equal(status.bundle?.key_id, 'palisade-dev');
-      assert.equal(status.verification, 'configured');
       assert.equal(status.source, server.url);
       assert.equal(service.engine.evaluate('request', decisionInput()).allow, true);
     });

@@ -31,8 +31,6 @@ export interface PolicyServiceDeps {
 
 export interface BundleSlotStatus extends PolicyEngineStatus {
   source: string;
-  /** `development-key` while bundles are verified with the committed development key. */
-  verification: 'configured' | 'development-key';
   /** When the source was last checked successfully (RFC 3339). */
   last_check?: string;
   consecutive_failures: number;
@@ -121,12 +119,6 @@ export async function startPolicyService(config: PolicyConfig, deps: PolicyServi
       ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
     });
     const source = createSource(bundleConfig, where, deps, readFile);
-    if (verification.development) {
-      logger.warn(
-        { role, source: source.description },
-        'policy bundles are verified with the committed DEVELOPMENT key, which anyone can sign with; configure policy.verification with your own key in production',
-      );
-    }
     return { role, engine, source, verification, failures: 0 };
   }
 
@@ -209,7 +201,6 @@ export async function startPolicyService(config: PolicyConfig, deps: PolicyServi
     const out: BundleSlotStatus = {
       ...slot.engine.status(),
       source: slot.source.description,
-      verification: slot.verification.development ? 'development-key' : 'configured',
       consecutive_failures: slot.failures,
     };
     if (slot.lastCheck !== undefined) out.last_check = slot.lastCheck;

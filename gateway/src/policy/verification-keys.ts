@@ -11,8 +11,6 @@ import { DEVELOPMENT_KEY_ID, DEVELOPMENT_SCOPE } from './development-key.js';
 
 export interface ResolvedVerification {
   verification: BundleVerification;
-  /** True when no key was configured and the committed development key is trusted instead. */
-  development: boolean;
 }
 
 function configError(detail: string, cause?: unknown): GatewayError {
@@ -94,5 +92,5 @@ export function resolveVerification(
     verification.keyId = pinned;
   }
   if (config.scope !== undefined) verification.scope = config.scope;
-  return { verification, development: false };
+  return { verification };
 }

@@ -2,8 +2,8 @@
 // tool results, the SSE event sequence ending in message_stop, and errors in Anthropic's shape.
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
-import { arr, isObject, num, obj, str } from '../../providers/translate/json-shapes.js';
-import type { ApiAdapter, ParsedRequest, Usage } from './types.js';
+import { arr, isObject, obj, str } from '../../providers/translate/json-shapes.js';
+import { inputOutputUsage as usageOf, type ApiAdapter, type ParsedRequest } from './types.js';
 import { summariseWithTokens } from './prompt-estimate.js';
 
 const SAFE_PARAMS = ['max_tokens', 'temperature', 'top_p', 'top_k'] as const;
@@ -92,13 +92,6 @@ export function parseAnthropicMessages(body: unknown): ParsedRequest {
   };
 }
 
-function usageOf(u: unknown): Usage | undefined {
-  const o = obj(u);
-  const input = num(o['input_tokens']);
-  const output = num(o['output_tokens']);
-  if (input === undefined || output === undefined) return undefined;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
-}
 
 export const anthropicMessagesAdapter: ApiAdapter = {
   api: 'anthropic.messages',

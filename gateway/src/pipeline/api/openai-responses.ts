@@ -3,8 +3,8 @@
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
 import { responsesText } from '../../providers/translate/responses-codec.js';
-import { arr, isObject, num, obj, str } from '../../providers/translate/json-shapes.js';
-import type { ApiAdapter, ParsedRequest, Usage } from './types.js';
+import { arr, isObject, obj, str } from '../../providers/translate/json-shapes.js';
+import { inputOutputUsage as usageOf, type ApiAdapter, type ParsedRequest } from './types.js';
 import { summariseWithTokens } from './prompt-estimate.js';
 
 const SAFE_PARAMS = ['max_output_tokens', 'temperature', 'top_p'] as const;
@@ -88,13 +88,6 @@ export function parseOpenAIResponses(body: unknown): ParsedRequest {
   };
 }
 
-function usageOf(u: unknown): Usage | undefined {
-  const o = obj(u);
-  const input = num(o['input_tokens']);
-  const output = num(o['output_tokens']);
-  if (input === undefined || output === undefined) return undefined;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: num(o['total_tokens']) ?? input + output };
-}
 
 export const openAIResponsesAdapter: ApiAdapter = {
   api: 'openai.responses',

@@ -46,3 +46,11 @@ export interface StreamReader {
   /** Whether the event's data must be JSON (everything but the final sentinel). */
   isJson(ev: SseEvent): boolean;
 }
+
+/** Usage in the `input_tokens` / `output_tokens` form shared by Anthropic messages and OpenAI responses. */
+export function inputOutputUsage(u: unknown): Usage | undefined {
+  if (u === null || typeof u !== 'object') return undefined;
+  const { input_tokens: input, output_tokens: output, total_tokens: total } = u as Record<string, unknown>;
+  if (typeof input !== 'number' || typeof output !== 'number') return undefined;
+  return { prompt_tokens: input, completion_tokens: output, total_tokens: typeof total === 'number' ? total : input + output };
+}
