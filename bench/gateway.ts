@@ -10,18 +10,18 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 const REPO = resolve(import.meta.dirname, '..');
-const KEY = 'sk-bench-0123456789';
+export const KEY = 'sk-bench-0123456789';
 const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 2000);
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 
-interface Child {
+export interface Child {
   proc: ChildProcess;
   line: Promise<string>;
 }
 
 /** Spawns a child and resolves with the first stdout line that matches `ready` (log lines may come first). */
-function spawnChild(args: string[], ready: RegExp = /.*/): Child {
+export function spawnChild(args: string[], ready: RegExp = /.*/): Child {
   const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = new Promise<string>((res, rej) => {
     let out = '';
@@ -68,7 +68,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function load(port: number, path: string, headers: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+export async function load(port: number, path: string, headers: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const r = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -80,7 +80,7 @@ async function load(port: number, path: string, headers: Record<string, string>)
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
-function rssOf(pid: number | undefined): number {
+export function rssOf(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -90,12 +90,9 @@ function rssOf(pid: number | undefined): number {
   }
 }
 
-export async function benchGateway(): Promise<string[]> {
-  const lines: string[] = [];
-  const work = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
-  const upstream = spawnChild(['--import', 'tsx', join(REPO, 'bench/upstream.ts')]);
-  const upstreamPort = Number(await upstream.line);
-  const config = {
+/** The benchmark gateway: one API key, the signed example bundle, one upstream, the embedded ledger on disk. */
+export function benchConfig(work: string, upstreamPort: number): Record<string, unknown> {
+  return {
     server: { host: '127.0.0.1', port: 0, gateway_id: 'bench' },
     log: { level: 'warn' },
     identity: { api_keys: [{ id: 'bench', key_sha256: createHash('sha256').update(KEY).digest('hex'), sub: 'bench@example.com', tenant: 'bench', roles: ['analyst'] }], oidc: [] },
@@ -109,6 +106,14 @@ export async function benchGateway(): Promise<string[]> {
       create_commitment_key: true,
     },
   };
+}
+
+export async function benchGateway(): Promise<string[]> {
+  const lines: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
+  const upstream = spawnChild(['--import', 'tsx', join(REPO, 'bench/upstream.ts')]);
+  const upstreamPort = Number(await upstream.line);
+  const config = benchConfig(work, upstreamPort);
   writeFileSync(join(work, 'gateway.json'), JSON.stringify(config));
   const gateway = spawnChild([join(REPO, 'gateway/bin/palisade.js'), 'serve', '--config', join(work, 'gateway.json')], /^Palisade is listening on /);
   const gwPort = Number(/:(\d+)/.exec(await gateway.line)?.[1]);

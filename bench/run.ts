@@ -7,6 +7,7 @@ import { benchLimits } from './limits.js';
 import { benchProviders } from './providers.js';
 import { benchClassify } from './classify.js';
 import { benchAudit } from './audit.js';
+import { benchSoak } from './soak.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   gateway: benchGateway,
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   providers: benchProviders,
   classify: benchClassify,
   audit: benchAudit,
+  soak: benchSoak,
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

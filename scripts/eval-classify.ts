@@ -7,9 +7,9 @@
 //   when its type matches and the spans overlap by half their union; scores below 0.4 are not counts.
 // - Prompt injection: detection rate per TEST split of the prompt datasets and on the project's
 //   examples; the gate is recall >= 0.90 on the attack sets with <= 5% of the benign sets flagged.
-// - Gates: checksum-validated types >= 0.95 precision and recall on the project corpus (enforced).
-//   The injection gate is printed with its shortfall; it is not enforced while the classifier does
-//   not reach it (see INJECTION_GATE_ENFORCED).
+// - Gates (both enforced: the run exits 1 below either): checksum-validated types >= 0.95
+//   precision and recall on the project corpus; injection recall >= 0.90 on the attack test splits
+//   with <= 5% of the benign test splits flagged (when the datasets folder is present).
 //
 // DATASETS_DIR defaults to ../shared/datasets next to the repository; without it only the project
 // corpus is measured.
@@ -26,11 +26,8 @@ const CHECKSUM_TYPES = ['CREDIT_CARD', 'IBAN_CODE', 'CRYPTO', 'US_NPI', 'MEDICAL
 const CHECKSUM_GATE = 0.95;
 const INJECTION_RECALL_GATE = 0.9;
 const INJECTION_BENIGN_GATE = 0.05;
-/**
- * The injection gate fails the run only once the classifier has met it. It has not: the last
- * measurement is in docs/classification.md. Set to true when it does, so it cannot regress.
- */
-const INJECTION_GATE_ENFORCED = false;
+/** The injection gate fails the run: the classifier meets it (docs/classification.md), so it must not regress. */
+const INJECTION_GATE_ENFORCED = true;
 const PROMPT_SETS = ['notinject', 'bipia_attacks', 'giskard_prompt_injections', 'garak_attacks', 'selfinstruct_seed', 'selfinstruct_user_oriented'];
 
 interface PresidioRow {

@@ -22,6 +22,7 @@ export const ERRORS = {
   GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'No such endpoint.' },
   GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', message: 'The model does not exist or you do not have access to it.' },
   GW_ERR_FEATURE_UNSUPPORTED: { status: 400, type: 'invalid_request_error', message: "The request uses a feature the model's provider cannot receive." },
+  GW_ERR_REDACTION_FAILED: { status: 400, type: 'invalid_request_error', message: 'The prompt cannot be redacted as the policy requires, so it was not forwarded.' },
   GW_ERR_CLASSIFY_INPUT_INVALID: { status: 400, type: 'invalid_request_error', message: 'The input to classify is not a JSON object with a string "text".' },
 
   // Identity
@@ -34,6 +35,7 @@ export const ERRORS = {
 
   // Policy
   GW_ERR_POLICY_DENIED: { status: 403, type: 'permission_denied', message: 'The request was denied by policy.' },
+  GW_ERR_RESPONSE_BLOCKED: { status: 403, type: 'permission_denied', message: "The model's answer was withheld by policy." },
   GW_ERR_POLICY_ROUTE_INVALID: { status: 403, type: 'permission_denied', message: 'The policy routed the request to no model this gateway can use; it is denied.' },
   GW_ERR_POLICY_NOT_LOADED: { status: 503, type: 'server_error', message: 'No verified policy bundle is loaded; requests are refused.' },
   GW_ERR_POLICY_UNDEFINED: { status: 403, type: 'permission_denied', message: 'The policy gave no decision; the request is denied.' },
@@ -83,6 +85,8 @@ export interface GatewayErrorOptions {
   detail?: string;
   /** Extra fields for logs and audit records; never sent to callers unless a handler chooses to. */
   data?: Record<string, unknown>;
+  /** A 4xx status chosen by a policy for its deny, in place of the catalogue's. */
+  status?: number;
 }
 
 export class GatewayError extends Error {
@@ -97,7 +101,7 @@ export class GatewayError extends Error {
     super(options.detail ? `${spec.message} ${options.detail}` : spec.message, { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
-    this.status = spec.status;
+    this.status = options.status !== undefined && options.status >= 400 && options.status < 500 ? options.status : spec.status;
     this.type = spec.type;
     this.detail = options.detail;
     this.data = options.data;

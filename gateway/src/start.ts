@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { LoadedConfig } from './config/load-config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
-import { createClassifier } from './classify/index.js';
+import { createClassifierSource } from './classify/index.js';
+import { loadRedactionKey } from './redact/index.js';
 import { startPolicyService } from './policy/index.js';
 import { createIdentity } from './identity/index.js';
 import { createProviderRegistry } from './providers/registry.js';
@@ -36,12 +37,17 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const metrics = createMetrics({ defaultMetrics: true });
   const ids = createIds(clock);
 
+  // Custom classes from the config are compiled here, so a bad pattern stops the start with its
+  // path; those a bundle ships are compiled when it activates, and refuse it when they are bad.
+  const classifiers = createClassifierSource(config.classify);
   // Until a verified bundle is active the gateway is not ready and every request is refused.
-  const policyService = await startPolicyService(config.policy, { logger, fetch: fetchImpl, clock, metrics: metrics.registry });
+  const policyService = await startPolicyService(config.policy, { logger, fetch: fetchImpl, clock, metrics: metrics.registry, prepare: (bundle) => classifiers.prepare(bundle) });
   const policy = policyService.engine;
 
+  const redactionKey = loadRedactionKey(config.redaction.hash_key_file);
+  if (redactionKey.ephemeral) logger.warn('redaction.hash_key_file is not set: hashed values are comparable only within this process');
   const audit = await createAuditSink(config.audit, logger);
-  const commit = createContentCommit(config.audit, createClassifier(), clock);
+  const commit = createContentCommit(config.audit, { classify: (text) => classifiers.current.classify(text) }, clock);
   const identity = createIdentity(config.identity, {
     fetch: fetchImpl,
     clock,
@@ -54,16 +60,22 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const shared = await createSharedState(config, { clock, logger, registry: metrics.registry });
   void identity.warmUp();
 
+  const providers = createProviderRegistry(config, { clock, newId: () => ids.decisionId().replaceAll('-', ''), providerKeys: loaded.providerKeys, metrics: metrics.registry });
+
   let shuttingDown = false;
   let inflight = 0;
   let idle: (() => void) | undefined;
   const app = createApp({
     config,
     authenticator: identity.authenticator,
-    classifier: createClassifier(),
+    // Read per request: the classifier changes with the enforced bundle's data classes.
+    get classifier() {
+      return classifiers.current;
+    },
+    redaction: { hashKey: redactionKey.key, restore: config.redaction.restore },
     policy,
     audit,
-    providers: createProviderRegistry(config, { fetch: fetchImpl, clock, newId: () => ids.decisionId().replaceAll('-', ''), providerKeys: loaded.providerKeys, metrics: metrics.registry }),
+    providers,
     commit,
     ids,
     clock,
@@ -71,7 +83,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     metrics,
     limits: shared.limits,
     cache: shared.cache,
-    readiness: () => ({ policy: policyService.status(), audit: audit.status(), identity: identity.status(), limits: shared.limits.status(), cache: shared.cache.status() }),
+    readiness: () => ({ policy: policyService.status(), audit: audit.status(), identity: identity.status(), providers: providers.status(), limits: shared.limits.status(), cache: shared.cache.status() }),
     shuttingDown: () => shuttingDown,
     inflight: {
       add: () => {
@@ -110,6 +122,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
       });
     }
     server.closeAllConnections();
+    await providers.close();
     await shared.close();
     // Identity first: its last summary of refused requests goes to the audit sink before that closes.
     await identity.close();

@@ -14,10 +14,27 @@ default decision := {
 	"reasons": [{"code": "no_decision", "message": "The request policy reached no decision."}],
 }
 
-decision := {
-	"allow": count(deny) == 0,
-	"reasons": lib.sorted_reasons(deny),
+decision := object.union(
+	{
+		"allow": count(deny) == 0,
+		"reasons": lib.sorted_reasons(deny),
+	},
+	redaction,
+)
+
+# Contact details leave as placeholders for principals without the PII reader role: the model
+# can still refer to them, and never sees them.
+contact_entities := {"EMAIL_ADDRESS", "PHONE_NUMBER"}
+
+to_redact contains type if {
+	some type in contact_entities
+	input.classification.entities[type].count > 0
+	not lib.has_role(principal, lib.pii_reader_role)
 }
+
+default redaction := {}
+
+redaction := {"redact": {type: "placeholder" | some type in to_redact}} if count(to_redact) > 0
 
 deny contains {"code": "pii_requires_pii_reader", "message": message} if {
 	found := lib.entities_found(input.classification, lib.restricted_pii_entities)

@@ -60,6 +60,22 @@ test_unrestricted_entity_allowed if {
 	d.allow == true
 }
 
+test_contact_details_redacted_for_analyst if {
+	entities := {"EMAIL_ADDRESS": {"count": 1, "max_score": 1}, "PHONE_NUMBER": {"count": 2, "max_score": 0.75}, "URL": {"count": 1, "max_score": 0.6}}
+	d := request.decision with input as with_entities(clean_input, entities)
+	d == {"allow": true, "reasons": [], "redact": {"EMAIL_ADDRESS": "placeholder", "PHONE_NUMBER": "placeholder"}}
+}
+
+test_contact_details_kept_for_pii_reader if {
+	d := request.decision with input as with_entities(with_roles(["pii-reader"]), {"EMAIL_ADDRESS": {"count": 1, "max_score": 1}})
+	d == {"allow": true, "reasons": []}
+}
+
+test_nothing_to_redact_without_contact_details if {
+	d := request.decision with input as with_entities(clean_input, {"EMAIL_ADDRESS": {"count": 0, "max_score": 0}})
+	not d.redact
+}
+
 test_injection_denied_for_analyst if {
 	d := request.decision with input as with_injection(clean_input)
 	d.allow == false

@@ -2,9 +2,10 @@
 // hits audited as cached, streamed replays, the policy's scope, determinism, Cache-Control, TTL.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { ManualClock, OTHER_TENANT_KEY, SAME_TENANT_KEY, estimateTokens, logLines, metric, openai, recordsOf, startClockedGateway } from '../limits/support.js';
+import { ManualClock, OTHER_TENANT_KEY, SAME_TENANT_KEY, estimateTokens, metric, openai, recordsOf, startClockedGateway } from '../limits/support.js';
 import { buildCacheBundle, cacheGateway, countingAnswer, type CacheBundle } from './support.js';
 
 describe('response cache', () => {
@@ -192,9 +193,9 @@ describe('response cache', () => {
     assert.equal(again.data.choices[0]?.message.content, mine.choices[0]?.message.content);
   });
 
-  it('caches nothing when the policy says "none", says nothing, or says something malformed', async () => {
+  it('caches nothing when the policy says "none" or says nothing', async () => {
     const client = openai(gw, ANALYST_KEY);
-    for (const model of ['gpt-none', 'gpt-plain', 'gpt-bad']) {
+    for (const model of ['gpt-none', 'gpt-plain']) {
       const body = fresh(model);
       const before = upstream.received.length;
       await client.chat.completions.create(body);
@@ -202,8 +203,16 @@ describe('response cache', () => {
       assert.equal(upstream.received.length, before + 2, model);
       assert.equal(b.response.headers.get('x-palisade-cache'), null, model);
     }
-    const warnings = logLines(gw).filter((l) => String(l['msg']).startsWith('policy "cache" output is malformed'));
-    assert.equal(warnings.length, 1, 'one warning per bundle revision, not one per request');
+  });
+
+  it('denies, and forwards nothing, when the policy\'s cache output is malformed', async () => {
+    const before = upstream.received.length;
+    await assert.rejects(openai(gw, ANALYST_KEY).chat.completions.create(fresh('gpt-bad')), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.PermissionDeniedError, String(err));
+      assert.equal((err.error as { palisade_code?: string }).palisade_code, 'GW_ERR_POLICY_OUTPUT_INVALID');
+      return true;
+    });
+    assert.equal(upstream.received.length, before);
   });
 
   it('expires answers after the TTL, the policy\'s when shorter', async () => {

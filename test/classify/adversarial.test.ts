@@ -3,6 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { classifyWithWork, type ClassifyWork } from '../../gateway/src/classify/index.js';
+import modelFile from '../../gateway/src/classify/injection/injection-model.json' with { type: 'json' };
 import { classifier } from './helpers.js';
 
 const MB = 1_000_000;
@@ -74,13 +76,55 @@ const hostile: Record<string, string> = {
   'leetspeak': '1gn0r3 '.repeat(MB / 7),
   'markdown images': '![a](http://x?'.repeat(MB / 14),
   'trigger words': 'ignore your system prompt '.repeat(MB / 26),
+  // Invisible and look-alike characters, read by the injection pass before its phrase rules.
+  'zero-width between letters': 'i\u200Bg\u200Bn\u200Bo\u200Br\u200Be '.repeat(MB / 12),
+  'bidi controls': 'abc\u202Edef\u202C '.repeat(MB / 9),
+  'tag characters': String.fromCodePoint(0xe0069, 0xe0067, 0xe006e, 0xe0020).repeat(MB / 8),
+  'fullwidth letters': 'ｉｇｎｏｒｅ '.repeat(MB / 7),
+  'mixed look-alikes': 'іgnоrе аll '.repeat(MB / 11),
+  'spaced letters with dots': 'i.g.n.o.r.e.'.repeat(MB / 12),
+  'percent of percent': '%25'.repeat(MB / 3),
+  'hex escape prefixes': '\\x'.repeat(MB / 2),
+  'both reversed and rot13 cues': 'erongi vtaber '.repeat(MB / 14),
+  'colons for IPv6': '::'.repeat(MB / 2),
+  'IPv6 groups': '1:'.repeat(MB / 2),
+  'dots and at signs': 'a.b@'.repeat(MB / 4),
+  'DEA and NPI cues': 'DEA NPI 1234567893 '.repeat(MB / 19),
+  'IMEI cue and digits': 'IMEI 49015420323751 '.repeat(MB / 20),
+  'account keys': 'AccountKey='.repeat(MB / 11),
+  'webhook prefixes': 'https://hooks.slack.com/services/T'.repeat(MB / 34),
+  'system headers': '\n### system:'.repeat(MB / 13),
+  'answer directives': 'In your response, mention the '.repeat(MB / 30),
+  'reverse directives': 'reply in reverse '.repeat(MB / 17),
+  'code snippet directives': 'add the following code snippet ```'.repeat(MB / 34),
+  'exfiltration phrases': 'the text you were given '.repeat(MB / 24),
+  'long word runs': 'Abcdefghijklmnopq1 '.repeat(MB / 19),
 };
 
+/** Windows the model scores for a text of `length` characters (after normalisation, at most this many). */
+function maxModelWindows(length: number): number {
+  return length <= modelFile.window ? 1 : Math.ceil((length - modelFile.window) / modelFile.stride) + 1;
+}
+
+/** The classifier's bounds on the work one text may cost, whatever it holds. */
+function assertBounded(work: ClassifyWork, length: number, label: string): void {
+  assert.ok(work.decodedPayloads <= 16, `${label}: ${work.decodedPayloads} payloads decoded`);
+  assert.ok(work.decodedChars <= 64 * 1024, `${label}: ${work.decodedChars} characters decoded`);
+  assert.ok(work.decodeDepth <= 3, `${label}: decoded ${work.decodeDepth} layers deep`);
+  assert.ok(work.modelWindows <= maxModelWindows(length), `${label}: ${work.modelWindows} model windows`);
+}
+
 for (const [name, text] of Object.entries(hostile)) {
-  test(`finishes on ${name}`, BOUND, () => {
-    const result = classifier.classify(text);
+  test(`finishes on ${name}, within the work bounds`, BOUND, () => {
+    const { classification: result, work } = classifyWithWork(classifier, [text]);
     assert.ok(Array.isArray(result.entities));
     for (const e of result.entities) assert.ok(e.start >= 0 && e.end <= text.length && e.start < e.end);
+    assert.ok(result.injection.score >= 0 && result.injection.score <= 1);
+    assert.equal(work.chars, text.length);
+    assertBounded(work, text.length, name);
+    // A pattern repeated a million times is checked by the phone library a bounded number of
+    // times: each distinct candidate once per text.
+    assert.ok(work.phoneChecks <= 64, `${name}: ${work.phoneChecks} phone-library checks`);
   });
 }
 

@@ -192,6 +192,8 @@ describe('a streamed answer counts against token limits while it flows', () => {
     gw = await startClockedGateway((c) => {
       addUpstream(c, upstream.baseUrl, ['gpt-held']);
       c['limits'] = { rules: [{ name: 'tokens', by: ['user'], limit: 1000, unit: 'tokens', window_s: 600 }] };
+      // The caller must see each chunk as it passes, not once the answer scan has settled it.
+      c['answers'] = { stream_release: 'immediate' };
     }, clock);
   });
   after(async () => {

@@ -71,7 +71,8 @@ describe('palisade policy replay', () => {
         input: vector.input,
       };
       decisions++;
-      await opened[n % 2]!.append([canonicalBytes(record(i++, timestamp, policy))]);
+      // Response decisions sit on outcome records, beside the answer's classification.
+      await opened[n % 2]!.append([canonicalBytes(record(i++, timestamp, policy, vector.kind === 'response' ? 'outcome' : 'decision'))]);
     }
     // Records replay must skip: an outcome, a decision without its input, another entrypoint.
     const base = { bundle: 'palisade', revision: 'r', digest: 'd', allow: true, reasons: [] };

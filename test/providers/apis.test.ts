@@ -9,23 +9,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { ANALYST_KEY, PRIVILEGED_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
-import { outcomeOf, startFakes, startProviderGateway, type Fakes } from './helpers.js';
-
-/** Claude is for pii-readers only; PII needs pii-reader as in the shipped policy. */
-const MODEL_POLICY = `package palisade.request
-
-decision := {"allow": count(deny) == 0, "reasons": [r | some r in deny]}
-
-deny contains {"code": "model_restricted", "message": "claude is for pii-readers."} if {
-  input.request.model == "claude"
-  not "pii-reader" in input.principal.roles
-}
-
-deny contains {"code": "pii_requires_pii_reader", "message": "PII needs pii-reader."} if {
-  count(input.classification.entities) > 0
-  not "pii-reader" in input.principal.roles
-}
-`;
+import { MODEL_POLICY, outcomeOf, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 describe('embeddings, responses and models', () => {
   let fakes: Fakes;

@@ -1,6 +1,6 @@
 // Shared set-up for the provider tests: one fake upstream per wire format, provider keys in
 // files (as operators keep them), and a real gateway whose models route to each fake.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestGateway, type ConfigPatch, type TestGateway } from '../support/gateway.js';
@@ -9,7 +9,8 @@ import { BEDROCK_ACCESS_KEY_ID, BEDROCK_SECRET_KEY, startFakeBedrock, type FakeB
 import { GEMINI_FAKE_KEY, startFakeGemini, type FakeGemini } from '../support/fake-gemini.js';
 import { OPENAI_FAKE_KEY, startFakeOpenAIPlatform, type FakeOpenAIPlatform } from '../support/fake-openai-platform.js';
 import { readLedgerRecords } from '../support/ledger.js';
-import type { AuditRecordV1 } from '@palisade/audit-core';
+import { commitContent, type AuditRecordV1 } from '@palisade/audit-core';
+import { SubjectKeyStore } from '@palisade/audit-consumer';
 
 export const AZURE_API_VERSION = '2024-10-21';
 export const BEDROCK_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -26,6 +27,37 @@ export interface Fakes {
   /** Holds the provider key files. */
   dir: string;
   close(): Promise<void>;
+}
+
+/** Claude is for pii-readers only; PII needs pii-reader as in the shipped policy. */
+export const MODEL_POLICY = `package palisade.request
+
+decision := {"allow": count(deny) == 0, "reasons": [r | some r in deny]}
+
+deny contains {"code": "model_restricted", "message": "claude is for pii-readers."} if {
+  input.request.model == "claude"
+  not "pii-reader" in input.principal.roles
+}
+
+deny contains {"code": "pii_requires_pii_reader", "message": "PII needs pii-reader."} if {
+  count(input.classification.entities) > 0
+  not "pii-reader" in input.principal.roles
+}
+`;
+
+/** API-key callers' issuer, under which their subject keys are kept. */
+export const API_KEY_ISSUER = 'urn:palisade:api-key';
+
+/**
+ * The commitment a gateway's record should hold for `text` from subject `sub`, computed as an
+ * auditor would: the subject's key from the gateway's key store, then HMAC-SHA256.
+ */
+export async function expectedCommitment(gw: TestGateway, sub: string, text: string): Promise<{ bytes: number; commitment: string }> {
+  const masterKey = Buffer.from(readFileSync(join(gw.dir, 'keys/commitment.key'), 'utf8').trim(), 'hex');
+  const keys = new SubjectKeyStore({ dir: join(gw.dir, 'keys/subject-keys'), masterKey, cacheMs: 0 });
+  const key = await keys.get(API_KEY_ISSUER, sub);
+  if (!key) throw new Error(`no subject key for ${sub}`);
+  return { bytes: Buffer.byteLength(text, 'utf8'), commitment: commitContent(key.commitKey, text) };
 }
 
 export async function startFakes(): Promise<Fakes> {

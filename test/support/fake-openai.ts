@@ -19,6 +19,8 @@ export interface FakeOpenAI {
 export interface FakeOpenAIOptions {
   /** The assistant's answer for a request; defaults to a fixed sentence naming the model. */
   answer?: (body: Record<string, unknown>) => string;
+  /** Streamed answers come in pieces of this many characters instead of word by word. */
+  chunkChars?: number;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -57,7 +59,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       };
       send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-      for (const word of answer.split(/(?<= )/)) {
+      const pieces = options.chunkChars ? (answer.match(new RegExp(`[\\s\\S]{1,${options.chunkChars}}`, 'g')) ?? []) : answer.split(/(?<= )/);
+      for (const word of pieces) {
         send({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
         await new Promise((r) => setImmediate(r));
       }

@@ -111,7 +111,6 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
   const codecs = deps.codecs ?? DEFAULT_CODECS;
   const metrics = createCacheMetrics(deps.registry, () => store?.bytes());
   const off: CachePlan = Object.freeze({ lookup: false, store: false, ttlMs: 0, api: '', body: {} });
-  const warnedRevisions = new Set<string>();
   let failing = false;
 
   const failed = (operation: string, err: unknown): void => {
@@ -135,14 +134,8 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       Object.keys(raw).every((k) => k === 'scope' || k === 'ttl_s') &&
       (scope === 'tenant' || scope === 'user' || scope === 'none') &&
       (ttl === undefined || (typeof ttl === 'number' && Number.isInteger(ttl) && ttl > 0));
-    if (!valid) {
-      // Not caching is always safe; the log line tells the policy's authors their output is ignored.
-      if (!warnedRevisions.has(req.revision)) {
-        warnedRevisions.add(req.revision);
-        logger.warn({ revision: req.revision }, 'policy "cache" output is malformed (want {"scope": "tenant"|"user"|"none", "ttl_s"?: N}); not caching');
-      }
-      return none;
-    }
+    // The policy output schema already refuses other shapes (and denies); not caching is the safe answer regardless.
+    if (!valid) return none;
     const ttlMs = Math.min(config.ttl_s, typeof ttl === 'number' ? ttl : Infinity) * 1000;
     const p = req.principal;
     // A principal without a tenant shares with nobody but itself.

@@ -41,3 +41,44 @@ export function numberEndsCleanly(text: string, end: number): boolean {
   }
   return true;
 }
+
+/** A membership table over ASCII code units, for `hasRun`. */
+export function asciiTable(member: RegExp): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (member.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
+}
+
+/** `\w` without the `u` flag. */
+export const WORD_TABLE = asciiTable(/\w/);
+/** Characters of API tokens: `\w` and "-". */
+export const TOKEN_TABLE = asciiTable(/[\w-]/);
+
+function member(table: Uint8Array, text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 && table[c] === 1;
+}
+
+/**
+ * True when `text` has `min` or more table characters in a row. Only every `min`-th character is
+ * probed (such a run covers one), so prose costs about one look per word, not one per character:
+ * a screen that lets a recognizer whose values are long tokens skip texts that have none.
+ */
+export function hasRun(text: string, min: number, table: Uint8Array): boolean {
+  const length = text.length;
+  let probe = min - 1;
+  while (probe < length) {
+    if (!member(table, text, probe)) {
+      probe += min;
+      continue;
+    }
+    let start = probe;
+    while (start > 0 && probe - start < min && member(table, text, start - 1)) start--;
+    let end = probe + 1;
+    while (end < length && end - start < min && member(table, text, end)) end++;
+    if (end - start >= min) return true;
+    // The run ends at `end`, which is no table character.
+    probe = end + min;
+  }
+  return false;
+}

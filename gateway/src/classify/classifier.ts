@@ -9,6 +9,7 @@ import { ALL_RECOGNIZERS } from './recognizers/all-recognizers.js';
 import type { Found, Recognizer } from './recognizers/recognizer.js';
 import { profileText } from './text-profile.js';
 import type { Classification, Classifier, ClassifierOptions, Entity } from './types.js';
+import { newWork, type ClassifyWork } from './work.js';
 
 const NO_INFO: EntityInfo = { labels: [] };
 
@@ -25,7 +26,7 @@ export interface Tally {
 export interface ClassifierCore {
   readonly options: ResolvedOptions;
   /** Entities of one text (overlaps settled) and the injection evidence it adds. */
-  scan(text: string, evidence: InjectionEvidence): Found[];
+  scan(text: string, evidence: InjectionEvidence, work?: ClassifyWork): Found[];
   /** Adds one entity to the totals; `keep` false counts it without keeping it in the list. */
   add(tally: Tally, found: Found, part: number | undefined, keep: boolean): Entity;
   /** The classification of the totals and the injection evidence. */
@@ -58,8 +59,8 @@ function createCore(options: ResolvedOptions): ClassifierCore {
     return labels.includes('SECRET') ? 2 : labels.length > 0 ? 1 : 0;
   };
 
-  function scan(text: string, evidence: InjectionEvidence): Found[] {
-    const profile = profileText(text);
+  function scan(text: string, evidence: InjectionEvidence, work?: ClassifyWork): Found[] {
+    const profile = profileText(text, work);
     const found: Found[] = [];
     for (const recognizer of recognizers) {
       if (recognizer.applies(profile)) recognizer.scan(text, found, profile);
@@ -118,4 +119,20 @@ export function createClassifier(options?: ClassifierOptions): Classifier {
   };
   CORES.set(classifier, core);
   return classifier;
+}
+
+/**
+ * Classifies `texts` as `classifyMany` does and also reports the work it took, for tests and
+ * diagnostics that hold hostile input to the classifier's bounds.
+ */
+export function classifyWithWork(classifier: Classifier, texts: readonly string[]): { classification: Classification; work: ClassifyWork } {
+  const core = CORES.get(classifier);
+  if (core === undefined) throw new TypeError('classifyWithWork needs a classifier made by createClassifier.');
+  const work = newWork();
+  const evidence: InjectionEvidence = new Map();
+  const tally = newTally();
+  texts.forEach((text, part) => {
+    for (const f of core.scan(text, evidence, work)) core.add(tally, f, part, true);
+  });
+  return { classification: core.finish(tally, evidence), work };
 }

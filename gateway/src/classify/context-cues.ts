@@ -2,6 +2,8 @@
 // pattern alone says too little (nine bare digits may be a passport, an account or nothing), and
 // the words that raise a weak match. All groups are found in one pass over the lower-cased text.
 
+import { wordListScan } from './word-list-scan.js';
+
 export const CUE_GROUPS = {
   itin: ['itin', 'itins', 'taxpayer', 'tax id', 'tin'],
   bank: ['account', 'acct', 'bank', 'checking', 'savings', 'debit', 'deposit', 'a/c'],
@@ -60,15 +62,17 @@ function wordPattern(word: string): string {
  * the engine than a lookbehind).
  */
 const CUE = new RegExp(`\\b(?:${[...new Set(WORDS)].sort((a, b) => b.length - a.length).map(wordPattern).join('|')})`, 'g');
+/** Each word up to its first space or dash: the part every spelling of it begins with. */
+const CUE_SCAN = wordListScan(CUE, WORDS.map((w) => w.split(/[ -]/, 1)[0] ?? w));
+const SEPARATOR = /[ _-]/;
 
 /** Every cue in `lower` (a lower-cased text with the same offsets as the original). */
 export function findCues(lower: string): Cue[] {
   const cues: Cue[] = [];
-  CUE.lastIndex = 0;
-  for (let m = CUE.exec(lower); m !== null; m = CUE.exec(lower)) {
-    const key = keyOf(m[0]);
+  CUE_SCAN.forEach(lower, (m) => {
+    const key = SEPARATOR.test(m[0]) ? keyOf(m[0]) : m[0];
     const groups = GROUPS_OF.get(key) ?? (key.endsWith('s') ? GROUPS_OF.get(key.slice(0, -1)) : undefined) ?? [];
     for (const group of groups) cues.push({ group, start: m.index, end: m.index + m[0].length });
-  }
+  });
   return cues;
 }

@@ -27,6 +27,8 @@ export interface StreamUpdate {
   entities: Entity[];
   /** Everything found so far (its entity list capped at `maxEntities`). */
   classification: Classification;
+  /** Stream offset before which every entity has been reported: text there can be released. */
+  settled: number;
 }
 
 export interface StreamScanner {
@@ -106,7 +108,7 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
   }
 
   function update(entities: Entity[]): StreamUpdate {
-    return { entities, classification: core!.finish(tally, evidence) };
+    return { entities, classification: core!.finish(tally, evidence), settled: ended ? base + text.length : settledTo };
   }
 
   return {

@@ -3,10 +3,12 @@
 // V8 runs several times faster than a character loop in JavaScript. The lower-cased text and the
 // context words are worked out once, on first use, and shared by every recognizer.
 
+import { hasRun, TOKEN_TABLE, WORD_TABLE } from './char-classes.js';
 import { findCues, type Cue, type CueGroup } from './context-cues.js';
+import { newWork, type ClassifyWork } from './work.js';
 
 const DIGIT = /\d/;
-const DIGIT_PAIR = /\d\d/;
+const DIGIT_PAIR = /\d\d/g;
 const DIGIT_RUN = /\d{4}|\d{3}[ -]\d{3}/;
 const NON_ASCII = /[^\x00-\x7F]/;
 const UPPER_DIGIT = /[A-Z]\d|\d[A-Z]/;
@@ -28,12 +30,22 @@ export class TextProfile {
   /** A capital letter next to a digit: codes such as VINs, DEA, MBI and ICD-10 all have one. */
   readonly upperDigit: boolean;
   private lowerText: string | undefined;
+  private longWordRun: boolean | undefined;
+  private longTokenRun: boolean | undefined;
   private cueList: Cue[] | undefined;
   private cueEnds: Map<CueGroup, number[]> | undefined;
 
-  constructor(readonly text: string) {
-    this.digitPair = DIGIT_PAIR.test(text);
-    this.digit = this.digitPair || DIGIT.test(text);
+  /** `work` collects what the scans of this text cost; a fresh one unless the caller sums several texts. */
+  constructor(
+    readonly text: string,
+    readonly work: ClassifyWork = newWork(),
+  ) {
+    work.chars += text.length;
+    // One pass finds the first digit; a pair can only start there or later.
+    const firstDigit = text.search(DIGIT);
+    this.digit = firstDigit >= 0;
+    DIGIT_PAIR.lastIndex = firstDigit;
+    this.digitPair = this.digit && DIGIT_PAIR.test(text);
     this.digitRun = this.digitPair && DIGIT_RUN.test(text);
     this.at = text.indexOf('@') >= 0;
     this.colon = text.indexOf(':') >= 0;
@@ -51,6 +63,16 @@ export class TextProfile {
       this.lowerText = full.length === this.text.length ? full : this.text.replace(UPPER_ASCII, (s) => s.toLowerCase());
     }
     return this.lowerText;
+  }
+
+  /** Seventeen or more `\w` characters in a row: VINs (17) and Bitcoin addresses (26-35) are such runs. */
+  get longWord(): boolean {
+    return (this.longWordRun ??= hasRun(this.text, 17, WORD_TABLE));
+  }
+
+  /** Fifteen or more `[\w-]` characters in a row, which every provider API key contains. */
+  get longToken(): boolean {
+    return (this.longTokenRun ??= hasRun(this.text, 15, TOKEN_TABLE));
   }
 
   get cues(): readonly Cue[] {
@@ -87,6 +109,6 @@ export class TextProfile {
   }
 }
 
-export function profileText(text: string): TextProfile {
-  return new TextProfile(text);
+export function profileText(text: string, work?: ClassifyWork): TextProfile {
+  return new TextProfile(text, work);
 }

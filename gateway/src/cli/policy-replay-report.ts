@@ -114,7 +114,7 @@ export function formatReport(r: ReplayReport): string {
   const lines = [
     `Replayed ${r.replayed} of ${r.records} records from ${r.logs} log${r.logs === 1 ? '' : 's'} against bundle ${r.bundle.name}`,
     `  revision ${r.bundle.revision || '(none)'}, digest ${r.bundle.digest}${r.bundle.key_id ? `, signed by ${r.bundle.key_id}` : ', signature not checked'}`,
-    `Skipped: ${r.skipped.not_a_decision} not decisions, ${r.skipped.no_input} without a recorded input, ${r.skipped.unknown_entrypoint} for other entrypoints, ${r.skipped.before_since} before --since`,
+    `Skipped: ${r.skipped.not_a_decision} without a policy decision, ${r.skipped.no_input} without a recorded input, ${r.skipped.unknown_entrypoint} for other entrypoints, ${r.skipped.before_since} before --since`,
     `Unchanged: ${r.unchanged} (${pct(r.unchanged)})`,
     `Changed:   ${r.changed} (${pct(r.changed)})`,
   ];

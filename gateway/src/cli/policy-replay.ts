@@ -143,7 +143,8 @@ async function replay(options: ReplayOptions, io: PolicyCommandIo): Promise<Repl
         records++;
         if (records % 64 === 0) progress.update(records);
         const policy = record.policy;
-        if (record.phase !== 'decision' || !policy) {
+        // Decision records carry the request decision, outcome records the response decision.
+        if (!policy) {
           skipped.not_a_decision++;
           continue;
         }

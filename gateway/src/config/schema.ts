@@ -1,6 +1,7 @@
 // The gateway's one configuration schema. Validated once at start-up; nothing else reads the
 // environment or the config file.
 import type { SchemaObject } from 'ajv';
+import { classifyConfigSchema, type ClassifyConfig } from '../classify/config-schema.js';
 
 export interface ApiKeyConfig {
   /** SHA-256 (hex) of the key. Keys themselves are never stored in config. */
@@ -275,6 +276,11 @@ export interface PassthroughConfig {
   /** Path prefix at the provider's base URL; defaults to `route` without a leading /v1. */
   upstream_path?: string;
   methods: string[];
+  /**
+   * Largest request body and largest answer passed through. Both are held whole, so that their
+   * commitments are on record before the request leaves and before the answer returns.
+   */
+  max_body_bytes: number;
 }
 
 export interface KafkaAuditConfig {
@@ -287,7 +293,7 @@ export interface KafkaAuditConfig {
   linger_ms: number;
   /** Kafka down or slow: `reject` answers 503 and forwards nothing; `spool` commits records to a local fsync'd spool and goes on. */
   on_unavailable: 'reject' | 'spool';
-  /** Idempotent producers side by side; all records of one decision use the same one, so they stay in order. */
+  /** Idempotent producers side by side: a record goes to one with no round trip in flight, so it need not wait for one. */
   producers: number;
   /** Folder of the spool; required with `spool`. Must be local, durable storage of this gateway instance. */
   spool_dir?: string;
@@ -406,6 +412,24 @@ export interface RedisConfig {
   command_timeout_ms: number;
 }
 
+export interface RedactionConfig {
+  /** Reversible mode: placeholders put into a prompt are replaced by their values in the answer. */
+  restore: boolean;
+  /** HMAC key for the `hash` operator, at least 16 bytes; without it each process draws a random key. */
+  hash_key_file?: string;
+}
+
+export interface AnswersConfig {
+  /**
+   * `after_scan`: streamed text reaches the caller once the classifier has seen it whole, so the
+   * response policy can block or redact it first. `immediate`: text passes at once; a block can
+   * only end the stream.
+   */
+  stream_release: 'after_scan' | 'immediate';
+  /** Characters held back while streaming, so a value split across chunks is classified whole. */
+  hold_back_chars: number;
+}
+
 export interface GatewayConfig {
   server: {
     host: string;
@@ -429,6 +453,9 @@ export interface GatewayConfig {
   budgets: BudgetsConfig;
   cache: CacheConfig;
   redis?: RedisConfig;
+  classify: ClassifyConfig;
+  redaction: RedactionConfig;
+  answers: AnswersConfig;
 }
 
 const stringArray = { type: 'array', items: { type: 'string' } } as const;
@@ -792,6 +819,7 @@ export const configSchema: SchemaObject = {
           provider: { type: 'string', minLength: 1 },
           upstream_path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$' },
           methods: { type: 'array', minItems: 1, items: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }, default: ['GET', 'POST', 'DELETE'] },
+          max_body_bytes: { type: 'integer', minimum: 1024, maximum: 512 * 1024 * 1024, default: 32 * 1024 * 1024 },
         },
       },
     },
@@ -815,7 +843,7 @@ export const configSchema: SchemaObject = {
             ack_timeout_ms: { type: 'integer', minimum: 1, default: 5000 },
             linger_ms: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
             on_unavailable: { type: 'string', enum: ['reject', 'spool'], default: 'reject' },
-            producers: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
+            producers: { type: 'integer', minimum: 1, maximum: 16, default: 4 },
             spool_dir: { type: 'string', minLength: 1 },
           },
         },
@@ -893,6 +921,27 @@ export const configSchema: SchemaObject = {
         max_entry_bytes: { type: 'integer', minimum: 1, default: 1024 * 1024 },
         ttl_s: { type: 'integer', minimum: 1, default: 3600 },
         max_temperature: { type: 'number', minimum: 0, maximum: 2, default: 0 },
+      },
+    },
+    classify: { ...classifyConfigSchema, default: {} },
+    redaction: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      required: ['restore'],
+      properties: {
+        restore: { type: 'boolean', default: false },
+        hash_key_file: { type: 'string', minLength: 1 },
+      },
+    },
+    answers: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      required: ['stream_release', 'hold_back_chars'],
+      properties: {
+        stream_release: { type: 'string', enum: ['after_scan', 'immediate'], default: 'after_scan' },
+        hold_back_chars: { type: 'integer', minimum: 32, maximum: 65536, default: 256 },
       },
     },
     redis: {

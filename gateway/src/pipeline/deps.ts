@@ -27,4 +27,10 @@ export interface PipelineDeps {
   /** Rate limits and spend budgets: admission before forwarding, usage correction after. */
   limits: Limits;
   cache: ResponseCache;
+  redaction: {
+    /** HMAC key of the `hash` operator. */
+    hashKey: Uint8Array;
+    /** Reversible mode: the prompt's placeholders are restored in the answer. */
+    restore: boolean;
+  };
 }

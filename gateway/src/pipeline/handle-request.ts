@@ -6,18 +6,26 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../audit/records.js';
 import { contentModeOf } from '../audit/commitment.js';
+import { createMeteredPublish } from '../audit/metered-publish.js';
 import { sendError } from '../http/error-body.js';
-import { newTrace, type CallTrace, type ProviderResult } from '../providers/types.js';
+import { newTrace, type ProviderResult } from '../providers/types.js';
 import { forwardedHeaders, providerOutcome } from './api/provider-outcome.js';
-import type { ModelRoute } from '../providers/registry.js';
-import type { SseEvent } from '../providers/sse.js';
-import type { ApiAdapter, ParsedRequest, Usage } from './api/types.js';
-import { buildDecisionInput, type ClassificationSummary } from './decision-input.js';
+import type { ApiAdapter } from './api/types.js';
+import type { PolicyOutput } from '../policy/index.js';
+import { decideAnswer, rewriteAnswer, summaryOf, type RewrittenAnswer } from './answer-policy.js';
+import { buildDecisionInput } from './decision-input.js';
 import type { PipelineDeps } from './deps.js';
-import { stateOf, type RequestState } from './request-state.js';
+import { policyRecord } from './policy-record.js';
+import { redactPrompt, type PromptRedaction } from './prompt-redaction.js';
+import { blockedAnswerError, relayStream } from './relay-stream.js';
+import { stateOf } from './request-state.js';
 
 type Outcome = NonNullable<AuditRecordV1['outcome']>;
-type Commit = (records: AuditRecordV1[], phase: 'decision' | 'outcome') => Promise<void>;
+
+/** The decision's `headers`; their names and values were checked against the output schema. */
+function setPolicyHeaders(res: Response, output: PolicyOutput | undefined): void {
+  for (const [name, value] of Object.entries(output?.headers ?? {})) res.setHeader(name, value);
+}
 
 function toGatewayError(err: unknown): GatewayError {
   return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
@@ -26,17 +34,7 @@ function toGatewayError(err: unknown): GatewayError {
 export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): RequestHandler {
   const { config, metrics } = deps;
 
-  const commit: Commit = async (records, phase) => {
-    const end = metrics.auditPublishDuration.startTimer({ phase });
-    try {
-      await deps.audit.publish(records);
-    } catch (err) {
-      metrics.auditFailures.inc({ phase });
-      throw err;
-    } finally {
-      end();
-    }
-  };
+  const commit = createMeteredPublish(deps);
 
   return async (req: Request, res: Response) => {
     const state = stateOf(res);
@@ -47,7 +45,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     if (!route || !route.provider.supports(parsed.api)) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `Unknown model "${parsed.model}".` });
 
     const classified = deps.classifier.classifyMany(parsed.texts);
-    const classification: ClassificationSummary = { labels: classified.labels, entities: classified.counts, injection: classified.injection };
+    const classification = summaryOf(classified);
     const input = buildDecisionInput({
       principal,
       api: parsed.api,
@@ -70,33 +68,37 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       principal,
       request: { api: parsed.api, route: adapter.route, model_requested: parsed.model, stream: parsed.stream },
     };
-    const policy: NonNullable<AuditRecordV1['policy']> = {
-      bundle: result.bundle?.name ?? '',
-      revision: result.bundle?.revision ?? '',
-      digest: result.bundle?.digest ?? '',
-      entrypoint: result.entrypoint,
-      allow: result.allow,
-      reasons: [...result.reasons],
-      input: input as unknown as Record<string, unknown>,
-    };
-    if (result.error) policy.error = result.error.code;
-    if (result.shadow) {
-      const sh = result.shadow;
-      policy.shadow = { bundle: sh.bundle.name, revision: sh.bundle.revision, allow: sh.allow, differs: sh.differs, reasons: [...sh.reasons] };
-    }
+    const policy = policyRecord(result, input);
     // Limits and budgets apply only to requests the policy allows; their verdict is part of the decision record.
     const admission = result.allow ? await deps.limits.admit({ principal, model: parsed.model, upstreamModel: route.upstreamModel, estimatedTokens: parsed.prompt.estimated_tokens, output: result.output }) : undefined;
     if (admission) res.once('close', () => admission.finish());
     base.contentMode = contentModeOf(result.output?.audit);
     const decision = decisionRecord(deps.ids, base, { classification, policy });
+    // The prompt leaves redacted as the decision says, or not at all.
+    let redaction: PromptRedaction | undefined;
+    let refusal: GatewayError | undefined;
+    if (result.allow) {
+      try {
+        redaction = redactPrompt(adapter, parsed, classified, result.output, deps.redaction.hashKey);
+        if (redaction) decision.redaction = redaction.record;
+      } catch (err) {
+        refusal = toGatewayError(err);
+        decision.error = { code: refusal.code, message: refusal.message };
+      }
+    }
     await deps.commit.attach(decision, base.contentMode, { request: parsed.texts });
     admission?.annotate(decision);
     await commit([decision], 'decision');
 
+    setPolicyHeaders(res, result.output);
+    if (refusal) {
+      sendError(res, refusal, adapter.shape, { decisionId: state.decisionId });
+      return;
+    }
     if (!result.allow) {
       const err = result.error
         ? new GatewayError(result.error.code)
-        : new GatewayError('GW_ERR_POLICY_DENIED', { detail: result.reasons.map((r) => r.message).join(' ') });
+        : new GatewayError('GW_ERR_POLICY_DENIED', { detail: result.reasons.map((r) => r.message).join(' '), ...(result.output?.status !== undefined ? { status: result.output.status } : {}) });
       sendError(res, err, adapter.shape, { decisionId: state.decisionId, reasons: [...result.reasons] });
       return;
     }
@@ -119,7 +121,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     let upstream: ProviderResult;
     try {
       upstream = cached.hit ?? await route.provider.call(
-        { api: parsed.api, body: parsed.body, stream: parsed.stream, headers: forwardedHeaders(req.headers) },
+        { api: parsed.api, body: redaction?.body ?? parsed.body, stream: parsed.stream, headers: forwardedHeaders(req.headers) },
         { signal: abort.signal, trace, policyRoute: result.output?.route },
       );
     } catch (err) {
@@ -137,11 +139,14 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       throw gwErr;
     }
 
+    const restoreMap = deps.redaction.restore ? redaction?.map : undefined;
     if (upstream.kind === 'json') {
       const answerUsage = adapter.usage(upstream.body);
+      const providerTexts = adapter.answerTexts(upstream.body);
+      const providerText = providerTexts.join('');
       const outcome: Outcome = providerOutcome(deps.providers, {
         trace, route, parsed, status: upstream.status, startedAt: state.startedAt, now: deps.clock(),
-        ...(answerUsage ? { usage: answerUsage } : {}), answerText: adapter.answerText(upstream.body), cached: cached.hit !== undefined,
+        ...(answerUsage ? { usage: answerUsage } : {}), answerText: providerText, cached: cached.hit !== undefined,
       });
       const usage = outcome.usage;
       if (cached.hit) outcome.cached = true;
@@ -149,114 +154,40 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
         admission?.settle({ usage, costUsd: outcome.cost_usd });
         deps.cache.store(cachePlan, upstream.status, upstream.body);
       }
+      // The answer is classified and decided on before anything of it reaches the caller.
+      const answerClass = deps.classifier.classifyMany(providerTexts);
+      const verdict = decideAnswer(deps, input, answerClass, { chars: providerText.length, ...(usage ? { usage } : {}) });
+      let blocked: GatewayError | undefined = verdict.result.allow ? undefined : blockedAnswerError(verdict);
+      let answer: RewrittenAnswer = { body: upstream.body, text: providerText };
+      if (!blocked) {
+        try {
+          answer = rewriteAnswer(adapter, upstream.body, providerTexts, answerClass, verdict.result.output, deps.redaction.hashKey, restoreMap);
+        } catch (err) {
+          blocked = toGatewayError(err);
+        }
+      }
+      if (blocked) {
+        outcome.status = blocked.status;
+        outcome.error = { code: blocked.code, message: blocked.message };
+      }
       const answered = outcomeRecord(deps.ids, base, outcome);
-      await deps.commit.attach(answered, base.contentMode ?? 'hash', { response: adapter.answerText(upstream.body) });
+      answered.classification = verdict.classification;
+      answered.policy = policyRecord(verdict.result, verdict.input);
+      if (answer.record) answered.redaction = answer.record;
+      // What the caller received; a withheld answer is kept as the provider wrote it.
+      await deps.commit.attach(answered, base.contentMode ?? 'hash', { response: blocked ? providerText : answer.text });
       await commit([answered], 'outcome');
+      setPolicyHeaders(res, verdict.result.output);
+      if (blocked) {
+        sendError(res, blocked, adapter.shape, { decisionId: state.decisionId, reasons: [...verdict.result.reasons] });
+        return;
+      }
       res.setHeader('x-palisade-decision-id', state.decisionId);
-      res.status(upstream.status).json(upstream.body);
+      res.status(upstream.status).json(answer.body);
       return;
     }
     let events = upstream.events;
     if (!cached.hit) events = deps.cache.tap(cachePlan, admission?.meter(events, adapter.stream) ?? events, adapter.stream);
-    await relayStream({ deps, adapter, res, state, base, route, parsed, events, signal: abort.signal, commit, cached: cached.hit !== undefined, trace });
+    await relayStream({ deps, adapter, res, state, base, route, parsed, input, events, signal: abort.signal, commit, cached: cached.hit !== undefined, trace, ...(restoreMap ? { restoreMap } : {}) });
   };
-}
-
-function writeEvent(res: Response, ev: SseEvent): Promise<void> {
-  const text = `${ev.event !== undefined ? `event: ${ev.event}\n` : ''}data: ${ev.data}\n\n`;
-  if (res.write(text)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-interface StreamContext {
-  deps: PipelineDeps;
-  adapter: ApiAdapter;
-  res: Response;
-  state: RequestState;
-  base: RecordBase;
-  route: ModelRoute;
-  parsed: ParsedRequest;
-  events: AsyncIterable<SseEvent>;
-  signal: AbortSignal;
-  commit: Commit;
-  /** Answered from the response cache. */
-  cached?: boolean;
-  trace: CallTrace;
-}
-
-/**
- * Passes events through as they arrive and holds back only the API's final event, which is sent
- * once the outcome record is durable. A failure mid-stream ends with the API's error event.
- */
-async function relayStream(c: StreamContext): Promise<void> {
-  const { res, adapter, state, signal, deps } = c;
-  res.status(200);
-  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-  res.setHeader('cache-control', 'no-cache');
-  res.setHeader('x-palisade-decision-id', state.decisionId);
-  res.flushHeaders();
-
-  let text = '';
-  let usage: Usage | undefined;
-  let final: SseEvent | undefined;
-  let failure: GatewayError | undefined;
-  try {
-    for await (const ev of c.events) {
-      if (adapter.stream.isFinal(ev)) {
-        final = ev;
-        break;
-      }
-      let parsedEvent: unknown;
-      if (adapter.stream.isJson(ev)) {
-        try {
-          parsedEvent = JSON.parse(ev.data);
-        } catch (cause) {
-          failure = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', { cause });
-          break;
-        }
-      }
-      text += adapter.stream.text(ev, parsedEvent);
-      usage = adapter.stream.usage(ev, parsedEvent) ?? usage;
-      await writeEvent(res, ev);
-      if (signal.aborted) break;
-    }
-    if (!final && !failure && !signal.aborted) failure = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', { detail: 'The stream ended early.' });
-  } catch (cause) {
-    failure = signal.aborted ? undefined : isGatewayError(cause) ? cause : new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', { cause });
-  }
-
-  const status = failure ? failure.status : signal.aborted ? 499 : 200;
-  const outcome: Outcome = providerOutcome(deps.providers, {
-    trace: c.trace, route: c.route, parsed: c.parsed, status, startedAt: state.startedAt, now: deps.clock(),
-    ...(usage ? { usage } : {}), answerText: text, cached: c.cached === true,
-  });
-  if (c.cached) outcome.cached = true;
-  if (failure) {
-    outcome.status = failure.status;
-    outcome.error = { code: failure.code, message: failure.message };
-  } else if (signal.aborted) {
-    // 499: the caller closed the connection (nginx's convention).
-    outcome.status = 499;
-    outcome.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
-  }
-  try {
-    const streamed = outcomeRecord(deps.ids, c.base, outcome);
-    await deps.commit.attach(streamed, c.base.contentMode ?? 'hash', { response: text });
-    await c.commit([streamed], 'outcome');
-  } catch (err) {
-    failure = toGatewayError(err);
-    deps.logger.error({ decision_id: state.decisionId, code: failure.code }, 'outcome record not committed; the stream ends without its final event');
-  }
-  if (!res.writableEnded && !signal.aborted) {
-    await writeEvent(res, failure ? adapter.stream.errorEvent(failure, state.decisionId) : (final as SseEvent));
-  }
-  res.end();
 }

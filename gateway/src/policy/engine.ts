@@ -72,6 +72,12 @@ export interface PolicyEngineOptions {
    * startPolicyService always sets it.
    */
   verification?: BundleVerification;
+  /**
+   * Prepares what else a bundle carries (custom data classes in its data) before it activates.
+   * Throwing refuses the bundle like any other defect; the returned function runs in the same
+   * tick as the swap, so no request sees the new policy with the old companions or the reverse.
+   */
+  prepare?: (bundle: PolicyBundle) => (() => void) | undefined;
 }
 
 export interface PolicyEngine {
@@ -215,8 +221,10 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
       loaded_at: clock().toISOString(),
     };
     if (signature) info.key_id = signature.key_id;
+    const companions = options.prepare?.(bundle);
     // One assignment: an evaluation sees either the old bundle or the new one, never a mix.
     active = { policy, fuel, info: Object.freeze(info) };
+    companions?.();
     lastFailure = undefined;
     return active.info;
   }

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import { createFileBundleSource } from './bundle-source-file.js';
 import { createHttpBundleSource } from './bundle-source-http.js';
 import type { BundleSource } from './bundle-source.js';
-import { createPolicyEngine, STEPS_PER_DEADLINE_MS, type PolicyEngine, type PolicyEvaluationLimits } from './engine.js';
+import { createPolicyEngine, STEPS_PER_DEADLINE_MS, type PolicyEngine, type PolicyEngineOptions, type PolicyEvaluationLimits } from './engine.js';
 import { createPolicyMetrics, type PolicyMetrics } from './policy-metrics.js';
 import { createShadowedEngine } from './shadow-engine.js';
 import { thrownMessage } from './thrown-message.js';
@@ -25,6 +25,8 @@ export interface PolicyServiceDeps {
   metrics?: Registry;
   /** Monotonic milliseconds for evaluation deadlines (performance.now by default). */
   monotonic?: () => number;
+  /** Called for each bundle the enforced slot is about to activate (see PolicyEngineOptions.prepare). */
+  prepare?: PolicyEngineOptions['prepare'];
   /** Reads key and token files (fs by default). */
   readFile?: (path: string) => string;
 }
@@ -117,6 +119,8 @@ export async function startPolicyService(config: PolicyConfig, deps: PolicyServi
       evaluation,
       verification: verification.verification,
       ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
+      // A shadow bundle is only compared, so its companions never replace the enforced ones.
+      ...(deps.prepare && role === 'enforced' ? { prepare: deps.prepare } : {}),
     });
     const source = createSource(bundleConfig, where, deps, readFile);
     return { role, engine, source, verification, failures: 0 };

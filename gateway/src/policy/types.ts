@@ -21,8 +21,11 @@ export interface PolicyOutput {
   allow: boolean;
   reasons: PolicyReason[];
   status?: number;
-  /** Entity types to mask in the prompt before it is forwarded. */
-  redact?: string[];
+  /**
+   * What to redact: an operator per entity type (`"*"` for every other type), or a list of types
+   * to replace with placeholders. Prompt for a request decision, answer for a response decision.
+   */
+  redact?: string[] | Record<string, 'placeholder' | 'mask' | 'hash' | 'remove'>;
   /** Where the request must go: a configured model and/or provider, or a region. */
   route?: { model?: string; provider?: string; region?: string };
   audit?: Record<string, unknown>;

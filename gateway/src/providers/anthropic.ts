@@ -1,6 +1,6 @@
 // A provider speaking Anthropic's messages API: Anthropic callers pass through untouched (their
 // anthropic-version and anthropic-beta headers included); OpenAI-format callers are translated.
-import { isGatewayError } from '../errors.js';
+import type { Dispatcher } from 'undici';
 import { readSse, type SseEvent } from './sse.js';
 import { httpCall, readJson, throwForStatus, type HttpCallOptions, type HttpResponse } from './http-call.js';
 import { providerMessage } from './openai.js';
@@ -22,7 +22,8 @@ export interface AnthropicBackendOptions {
   defaultMaxTokens: number;
   timeoutMs: number;
   idleTimeoutMs: number;
-  fetch: typeof fetch;
+  /** The provider's keep-alive connection pool. */
+  dispatcher: Dispatcher;
   clock: () => number;
 }
 
@@ -31,28 +32,24 @@ function noteUsage(trace: CallTrace | undefined, input: number | undefined, outp
   trace.usage = toTokenUsage(input ?? trace.usage?.prompt_tokens ?? 0, output ?? trace.usage?.completion_tokens ?? 0);
 }
 
-async function* relayAnthropicStream(events: AsyncIterable<SseEvent>, provider: string, trace: CallTrace | undefined): AsyncGenerator<SseEvent> {
-  try {
-    for await (const ev of events) {
-      if (ev.event === 'message_start' || ev.event === 'message_delta') {
-        try {
-          const data = obj(JSON.parse(ev.data));
-          const usage = obj(ev.event === 'message_start' ? obj(data['message'])['usage'] : data['usage']);
-          noteUsage(trace, num(usage['input_tokens']), num(usage['output_tokens']));
-        } catch {
-          // The pipeline reports malformed events when it reads them.
-        }
+/** Reads usage from a native stream's message_start and message_delta events as they pass. */
+function usageTap(trace: CallTrace | undefined): (ev: SseEvent) => SseEvent {
+  return (ev) => {
+    if (ev.event === 'message_start' || ev.event === 'message_delta') {
+      try {
+        const data = obj(JSON.parse(ev.data));
+        const usage = obj(ev.event === 'message_start' ? obj(data['message'])['usage'] : data['usage']);
+        noteUsage(trace, num(usage['input_tokens']), num(usage['output_tokens']));
+      } catch {
+        // The pipeline reports malformed events when it reads them.
       }
-      yield ev;
     }
-  } catch (err) {
-    if (isGatewayError(err)) throw err;
-    throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider, retryable: false, cause: err });
-  }
+    return ev;
+  };
 }
 
 export function createAnthropicBackend(o: AnthropicBackendOptions): Backend {
-  const http: HttpCallOptions = { provider: o.name, fetch: o.fetch, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
+  const http: HttpCallOptions = { provider: o.name, dispatcher: o.dispatcher, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
   const url = `${o.baseUrl.replace(/\/+$/, '')}/messages`;
 
   function send(body: Json, signal: AbortSignal, callerHeaders?: Readonly<Record<string, string>>): Promise<HttpResponse> {
@@ -78,7 +75,7 @@ export function createAnthropicBackend(o: AnthropicBackendOptions): Backend {
     throwForStatus(http, res);
     if (res.ok && request.stream) {
       expectStream(res);
-      return { kind: 'stream', status: res.status, events: relayAnthropicStream(readSse(res.chunks()), o.name, call.trace) };
+      return { kind: 'stream', status: res.status, events: readSse(res.textChunks(), { provider: o.name, map: usageTap(call.trace) }) };
     }
     const parsed = await readJson(http, res);
     if (res.ok) {
@@ -94,7 +91,7 @@ export function createAnthropicBackend(o: AnthropicBackendOptions): Backend {
     if (!res.ok) return { kind: 'rejected', status: res.status, message: providerMessage(await readJson(http, res), res.status) };
     if (req.stream) {
       expectStream(res);
-      return { kind: 'stream', events: decodeAnthropicStream(readSse(res.chunks()), o.name) };
+      return { kind: 'stream', events: decodeAnthropicStream(readSse(res.textChunks()), o.name) };
     }
     return { kind: 'json', answer: chatAnswerFromAnthropic(await readJson(http, res)) };
   }

@@ -1,5 +1,6 @@
 // A provider for AWS Bedrock's Converse and ConverseStream APIs, signed with SigV4. Every caller
 // format is translated; streams arrive in AWS's binary event-stream framing.
+import type { Dispatcher } from 'undici';
 import { httpCall, readJson, throwForStatus, type HttpCallOptions, type HttpResponse } from './http-call.js';
 import { readEventStream } from './aws/event-stream.js';
 import { signV4, type AwsCredentials } from './aws/sigv4.js';
@@ -18,13 +19,14 @@ export interface BedrockBackendOptions {
   credentials: AwsCredentials;
   timeoutMs: number;
   idleTimeoutMs: number;
-  fetch: typeof fetch;
+  /** The provider's keep-alive connection pool. */
+  dispatcher: Dispatcher;
   clock: () => number;
   newId: () => string;
 }
 
 export function createBedrockBackend(o: BedrockBackendOptions): Backend {
-  const http: HttpCallOptions = { provider: o.name, fetch: o.fetch, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
+  const http: HttpCallOptions = { provider: o.name, dispatcher: o.dispatcher, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
   const base = new URL(o.baseUrl ?? `https://bedrock-runtime.${o.region}.amazonaws.com`);
   const prefix = base.pathname.replace(/\/+$/, '');
 

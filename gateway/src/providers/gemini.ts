@@ -1,6 +1,7 @@
 // A provider for Google Gemini: the Gemini API (AI Studio, API key in x-goog-api-key) and Vertex
 // AI (bearer token read from a file). Every caller format is translated; embeddings go through
 // batchEmbedContents on the Gemini API.
+import type { Dispatcher } from 'undici';
 import { readSse } from './sse.js';
 import { httpCall, readJson, throwForStatus, type HttpCallOptions, type HttpResponse } from './http-call.js';
 import { providerMessage } from './openai.js';
@@ -23,13 +24,14 @@ export interface GeminiBackendOptions {
   token?: () => Promise<string>;
   timeoutMs: number;
   idleTimeoutMs: number;
-  fetch: typeof fetch;
+  /** The provider's keep-alive connection pool. */
+  dispatcher: Dispatcher;
   clock: () => number;
   newId: () => string;
 }
 
 export function createGeminiBackend(o: GeminiBackendOptions): Backend {
-  const http: HttpCallOptions = { provider: o.name, fetch: o.fetch, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
+  const http: HttpCallOptions = { provider: o.name, dispatcher: o.dispatcher, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
   const base = o.baseUrl.replace(/\/+$/, '');
   const newCallId = (): string => `call_${o.newId()}`;
 
@@ -51,7 +53,7 @@ export function createGeminiBackend(o: GeminiBackendOptions): Backend {
         res.discard();
         throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: o.name, status: res.status, retryable: false });
       }
-      return { kind: 'stream', events: decodeGeminiStream(readSse(res.chunks()), o.name, id, req.model, newCallId) };
+      return { kind: 'stream', events: decodeGeminiStream(readSse(res.textChunks()), o.name, id, req.model, newCallId) };
     }
     return { kind: 'json', answer: chatAnswerFromGemini(await readJson(http, res), id, req.model, newCallId) };
   }

@@ -1,7 +1,7 @@
 // Providers speaking OpenAI's wire format: OpenAI itself, Azure OpenAI (deployments, api-version,
 // api-key header) and OpenAI-compatible servers (Mistral, Groq, vLLM, Ollama). Chat, embeddings
 // and (OpenAI only) Responses pass through untouched; Anthropic-format callers are translated.
-import { isGatewayError } from '../errors.js';
+import type { Dispatcher } from 'undici';
 import { readSse, type SseEvent } from './sse.js';
 import { httpCall, readJson, throwForStatus, type HttpCallOptions, type HttpResponse } from './http-call.js';
 import { upstreamError } from './upstream-error.js';
@@ -27,7 +27,8 @@ export interface OpenAIBackendOptions {
   responses: boolean;
   timeoutMs: number;
   idleTimeoutMs: number;
-  fetch: typeof fetch;
+  /** The provider's keep-alive connection pool. */
+  dispatcher: Dispatcher;
   clock: () => number;
 }
 
@@ -53,33 +54,29 @@ export function providerMessage(body: unknown, status: number): string {
   return str(obj(b['error'])['message']) ?? str(b['message']) ?? str(b['error']) ?? `The provider refused the request (HTTP ${status}).`;
 }
 
-async function* relayOpenAIStream(events: AsyncIterable<SseEvent>, options: { provider: string; strip: boolean; trace: CallTrace | undefined }): AsyncGenerator<SseEvent> {
-  try {
-    for await (const ev of events) {
-      // Only usage-bearing events are parsed here; the pipeline reads the rest as they pass.
-      if (ev.data.includes('"usage"')) {
-        let chunk: Json | undefined;
-        try {
-          chunk = obj(JSON.parse(ev.data));
-        } catch {
-          chunk = undefined;
-        }
-        if (chunk) {
-          note(options.trace, openAIUsageOf(chunk));
-          // The usage chunk the gateway asked for on the caller's behalf is not the caller's to see.
-          if (options.strip && Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && isObject(chunk['usage'])) continue;
-        }
-      }
-      yield ev;
+/**
+ * Reads usage from the events of a native stream as they pass, and drops the usage chunk the
+ * gateway asked for on the caller's behalf. Only usage-bearing events are parsed here; the
+ * pipeline reads the rest as they pass.
+ */
+function usageTap(options: { strip: boolean; trace: CallTrace | undefined }): (ev: SseEvent) => SseEvent | undefined {
+  return (ev) => {
+    if (!ev.data.includes('"usage"')) return ev;
+    let chunk: Json | undefined;
+    try {
+      chunk = obj(JSON.parse(ev.data));
+    } catch {
+      return ev;
     }
-  } catch (err) {
-    if (isGatewayError(err)) throw err;
-    throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: options.provider, retryable: false, cause: err });
-  }
+    note(options.trace, openAIUsageOf(chunk));
+    // The usage chunk the gateway asked for on the caller's behalf is not the caller's to see.
+    if (options.strip && Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && isObject(chunk['usage'])) return undefined;
+    return ev;
+  };
 }
 
 export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
-  const http: HttpCallOptions = { provider: o.name, fetch: o.fetch, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
+  const http: HttpCallOptions = { provider: o.name, dispatcher: o.dispatcher, clock: o.clock, timeoutMs: o.timeoutMs, idleTimeoutMs: o.idleTimeoutMs };
   const base = o.baseUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (o.apiKey !== undefined) {
@@ -121,7 +118,7 @@ export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
         res.discard();
         throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: o.name, status: res.status, retryable: false });
       }
-      return { kind: 'stream', status: res.status, events: relayOpenAIStream(readSse(res.chunks()), { provider: o.name, strip, trace: call.trace }) };
+      return { kind: 'stream', status: res.status, events: readSse(res.textChunks(), { provider: o.name, map: usageTap({ strip, trace: call.trace }) }) };
     }
     const parsed = await readJson(http, res);
     if (res.ok) note(call.trace, openAIUsageOf(parsed));
@@ -141,7 +138,7 @@ export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
         res.discard();
         throw upstreamError('GW_ERR_UPSTREAM_BAD_RESPONSE', { provider: o.name, status: res.status, retryable: false });
       }
-      return { kind: 'stream', events: decodeOpenAIStream(readSse(res.chunks()), o.name) };
+      return { kind: 'stream', events: decodeOpenAIStream(readSse(res.textChunks()), o.name) };
     }
     return { kind: 'json', answer: chatAnswerFromOpenAI(await readJson(http, res)) };
   }

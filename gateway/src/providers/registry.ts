@@ -1,7 +1,9 @@
-// Builds the configured providers and model aliases, and resolves a requested model to the
-// routed provider that answers it (targets, retries, fallbacks, breakers). Also prices answers
-// and counts tokens and cost in metrics.
+// Builds the configured providers, each with its own keep-alive connection pool (closed by
+// close()), and model aliases, and resolves a requested model to the routed provider that answers
+// it (targets, retries, fallbacks, breakers). Also prices answers and counts tokens and cost in
+// metrics.
 import { Registry } from 'prom-client';
+import type { Agent, Dispatcher } from 'undici';
 import type { GatewayConfig, HttpProviderConfig, ModelConfig } from '../config/schema.js';
 import { createCircuitBreaker, type CircuitState } from '../routing/circuit-breaker.js';
 import { createLatencyTracker } from '../routing/latency-tracker.js';
@@ -13,10 +15,12 @@ import { createAnthropicBackend } from './anthropic.js';
 import { createBedrockBackend } from './bedrock.js';
 import { createEchoBackend } from './echo.js';
 import { createGeminiBackend } from './gemini.js';
+import { createProviderAgent } from './http-call.js';
 import { createOpenAIBackend } from './openai.js';
 import { createTokenFileReader } from './token-file.js';
 import { createTranslatingProvider, type Backend } from './translating-provider.js';
 import type { Provider, TokenUsage } from './types.js';
+import type { ComponentStatus } from '../audit/sink.js';
 
 export interface ModelRoute {
   model: ModelConfig;
@@ -25,10 +29,14 @@ export interface ModelRoute {
   upstreamModel: string;
 }
 
-/** Where a pass-through route sends requests, with the provider's credentials. */
+/** Where a pass-through route sends requests, with the provider's credentials and connection pool. */
 export interface PassthroughUpstream {
   baseUrl: string;
   headers: Readonly<Record<string, string>>;
+  dispatcher: Dispatcher;
+  /** The provider's wait for response headers, and between body chunks. */
+  timeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 export interface AccountInput {
@@ -51,10 +59,13 @@ export interface ProviderRegistry {
   account(input: AccountInput): { usage: TokenUsage; costUsd?: number };
   passthrough(provider: string): PassthroughUpstream | undefined;
   prices: PriceTable;
+  /** Open connections per provider, for /readyz (providers never make the gateway unready). */
+  status(): ComponentStatus;
+  /** Closes every provider's connection pool; calls still running are aborted. */
+  close(): Promise<void>;
 }
 
 export interface ProviderDeps {
-  fetch: typeof fetch;
   clock: () => number;
   newId: () => string;
   /** Provider secrets by name, as the config loader resolved them. */
@@ -90,10 +101,19 @@ function defaultBaseUrl(p: HttpProviderConfig): string {
   }
 }
 
-function buildBackend(p: GatewayConfig['providers'][number], deps: ProviderDeps): Backend {
+interface Timeouts {
+  timeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+function timeoutsOf(p: HttpProviderConfig): Timeouts {
+  return { timeoutMs: p.timeout_ms ?? 120000, idleTimeoutMs: p.stream_idle_timeout_ms ?? p.timeout_ms ?? 120000 };
+}
+
+function buildBackend(p: GatewayConfig['providers'][number], deps: ProviderDeps, dispatcher: (p: HttpProviderConfig) => Dispatcher): Backend {
   if (p.type === 'echo') return createEchoBackend({ name: p.name, newId: deps.newId });
   const key = deps.providerKeys.get(p.name);
-  const timeouts = { timeoutMs: p.timeout_ms ?? 120000, idleTimeoutMs: p.stream_idle_timeout_ms ?? p.timeout_ms ?? 120000, fetch: deps.fetch, clock: deps.clock };
+  const timeouts = { ...timeoutsOf(p), dispatcher: dispatcher(p), clock: deps.clock };
   const baseUrl = p.base_url ?? defaultBaseUrl(p);
   const withKey = key !== undefined ? { apiKey: key } : {};
   switch (p.type) {
@@ -146,8 +166,18 @@ export function createProviderRegistry(config: ProvidersConfig, deps: ProviderDe
   const routingMetrics = (): RoutingMetrics => (metrics ??= createRoutingMetrics(deps.metrics ?? new Registry()));
   const ctx = { newId: deps.newId, now: deps.clock };
 
+  // One keep-alive pool per provider: its connections are reused by every model and pass-through route on it.
+  const agents = new Map<string, Agent>();
+  const agentFor = (p: HttpProviderConfig): Agent => {
+    let agent = agents.get(p.name);
+    if (!agent) {
+      agent = createProviderAgent({ connectTimeoutMs: timeoutsOf(p).timeoutMs });
+      agents.set(p.name, agent);
+    }
+    return agent;
+  };
   const providers = new Map<string, Provider>();
-  for (const p of config.providers) providers.set(p.name, createTranslatingProvider(buildBackend(p, deps), ctx));
+  for (const p of config.providers) providers.set(p.name, createTranslatingProvider(buildBackend(p, deps, agentFor), ctx));
 
   const regions = new Map<string, string>();
   for (const p of config.providers) if (p.type !== 'echo' && p.region !== undefined) regions.set(p.name, p.region);
@@ -209,7 +239,14 @@ export function createProviderRegistry(config: ProvidersConfig, deps: ProviderDe
     passthrough(name) {
       const p = config.providers.find((x) => x.name === name);
       if (!p || p.type === 'echo') return undefined;
-      return { baseUrl: (p.base_url ?? defaultBaseUrl(p)).replace(/\/+$/, ''), headers: passthroughHeaders(p, deps.providerKeys.get(p.name)) };
+      return { baseUrl: (p.base_url ?? defaultBaseUrl(p)).replace(/\/+$/, ''), headers: passthroughHeaders(p, deps.providerKeys.get(p.name)), dispatcher: agentFor(p), ...timeoutsOf(p) };
+    },
+    status() {
+      return { ready: true, detail: `${agents.size} connection pool${agents.size === 1 ? '' : 's'}` };
+    },
+    async close() {
+      // Called after the server has drained: whatever is still running is abandoned.
+      await Promise.all([...agents.values()].map((a) => a.destroy()));
     },
   };
 }

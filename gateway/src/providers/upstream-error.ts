@@ -12,6 +12,11 @@ export interface UpstreamFailure {
   cause?: unknown;
 }
 
+/** What reading a header needs: web `Headers` has this shape, and so does the HTTP client's wrapper. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 export function upstreamError(code: ErrorCode, f: UpstreamFailure): GatewayError {
   const data: Record<string, unknown> = { provider: f.provider, retryable: f.retryable };
   if (f.status !== undefined) data['upstream_status'] = f.status;
@@ -39,7 +44,7 @@ export function upstreamStatusOf(err: unknown): number | undefined {
  * The wait a provider asked for: `retry-after-ms` (OpenAI, Azure) first, then `Retry-After` as
  * seconds or an HTTP date (RFC 9110 section 10.2.3).
  */
-export function parseRetryAfter(headers: Headers, now: number): number | undefined {
+export function parseRetryAfter(headers: HeaderReader, now: number): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
   const ra = headers.get('retry-after');
@@ -52,7 +57,7 @@ export function parseRetryAfter(headers: Headers, now: number): number | undefin
 }
 
 /** The error code for an upstream HTTP status that is not a success. */
-export function statusError(provider: string, status: number, headers: Headers, now: number): GatewayError {
+export function statusError(provider: string, status: number, headers: HeaderReader, now: number): GatewayError {
   const retryAfterMs = parseRetryAfter(headers, now);
   const base = { provider, status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 429) return upstreamError('GW_ERR_UPSTREAM_RATE_LIMITED', { ...base, retryable: true });

@@ -12,6 +12,8 @@ export interface RedactorOptions {
   operators: Readonly<Record<string, Operator>>;
   /** HMAC key for the `hash` operator (at least 16 bytes); required when any operator is `hash`. */
   hashKey?: Uint8Array | string;
+  /** Placeholders already meaning something else in this exchange (the prompt's, when an answer is redacted). */
+  reserved?: PlaceholderMap;
 }
 
 export interface RedactionResult {
@@ -49,7 +51,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
 
   return {
     redact(texts, classification) {
-      const book = new PlaceholderBook((placeholder) => texts.some((t) => t.includes(placeholder)));
+      const book = new PlaceholderBook((placeholder) => options.reserved?.entries.has(placeholder) === true || texts.some((t) => t.includes(placeholder)));
       const redacted: Record<string, number> = {};
       // Entities of each text, in order; classification entities never overlap within a text.
       const byPart = new Map<number, { start: number; end: number; type: string }[]>();

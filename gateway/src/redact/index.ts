@@ -5,3 +5,4 @@ export { operatorsFromPolicy } from './from-policy.js';
 export { hashValue, maskValue, OPERATORS, isOperator, type Operator } from './operators.js';
 export type { PlaceholderMap } from './placeholder-map.js';
 export { createRestorer, restore, type Restorer } from './restorer.js';
+export { loadRedactionKey } from './redaction-key.js';

@@ -107,6 +107,14 @@ export const auditRecordSchema: JsonSchema = {
         },
         ['status', 'latency_ms'],
       ),
+      redaction: closed(
+        {
+          operators: { type: 'object', additionalProperties: { enum: ['placeholder', 'mask', 'hash', 'remove'] } },
+          redacted: { type: 'object', additionalProperties: nonNegInt },
+          restored: nonNegInt,
+        },
+        [],
+      ),
       limits: closed({ tier: str, key: str, allowed: { type: 'boolean' }, remaining: { type: 'number' } }, ['allowed']),
       error: codeMessage,
     },

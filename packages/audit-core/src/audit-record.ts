@@ -79,6 +79,16 @@ export interface AuditOutcome {
   error?: { code: string; message: string };
 }
 
+/** What redaction did: to the prompt on a decision record, to the answer on an outcome record. */
+export interface AuditRedaction {
+  /** Operator per entity type, as the policy asked (`*` for every other type). */
+  operators?: Record<string, 'placeholder' | 'mask' | 'hash' | 'remove'>;
+  /** Values replaced, per entity type. */
+  redacted?: Record<string, number>;
+  /** Placeholders put back into the answer (reversible mode). */
+  restored?: number;
+}
+
 /** The outcome of a rate limit or budget check. */
 export interface AuditLimits {
   tier?: string;
@@ -99,11 +109,14 @@ export interface AuditRecordV1 {
   gateway_id: string;
   principal: AuditPrincipal;
   request: AuditRequest;
+  /** The prompt's classification on a decision record; the answer's on an outcome record. */
   classification?: AuditClassification;
+  /** The request decision on a decision record; the response decision on an outcome record. */
   policy?: AuditPolicy;
   content?: AuditContent;
   outcome?: AuditOutcome;
   limits?: AuditLimits;
+  redaction?: AuditRedaction;
   /** Why a request was refused before or outside the policy (identity, limits, audit). */
   error?: { code: string; message: string };
 }

@@ -50,6 +50,7 @@ export type {
   AuditContentCommitment,
   AuditContentMode,
   AuditLimits,
+  AuditRedaction,
   AuditOutcome,
   AuditPhase,
   AuditPolicy,

@@ -24,30 +24,55 @@ for (let c = 0; c < 128; c++) {
 /** Hex written with prefixes ("\x49\x67", "0x49, 0x67"). */
 const SPACED_HEX_RUN = /(?:\\x|0x)[0-9A-Fa-f]{2}(?:(?:[ :,]|, )?(?:\\x|0x)[0-9A-Fa-f]{2}){11,}(?![0-9A-Za-z])/g;
 
-/** Runs of base64 characters at least `min` long, found with a table instead of a regular
- * expression, which would try every position inside every word. */
-function base64Runs(text: string, min: number, visit: (start: number, end: number, hexOnly: boolean) => boolean): void {
-  let start = -1;
-  let hexOnly = true;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    const kind = c < 128 ? (KIND[c] ?? 0) : 0;
-    if (kind !== 0) {
-      if (start < 0) {
-        start = i;
-        hexOnly = true;
-      }
-      if (kind === 1) hexOnly = false;
+function kindAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? (KIND[c] ?? 0) : 0;
+}
+
+/** A run found by `nextBase64Run`, and where the search for the next one resumes. */
+interface Base64Run {
+  start: number;
+  end: number;
+  hexOnly: boolean;
+  /** The next character to probe. */
+  probe: number;
+}
+
+/**
+ * The next run of base64 characters at least `min` long, found with a table instead of a regular
+ * expression, which would try every position inside every word. Only every `min`-th character is
+ * probed (a run that long covers one of them), and a run is measured from a probe that lands in
+ * it, so ordinary prose costs about one look per word instead of one per character. Start with
+ * `run.probe = min - 1`; false when there is no further run.
+ */
+function nextBase64Run(text: string, min: number, run: Base64Run): boolean {
+  const length = text.length;
+  let probe = run.probe;
+  while (probe < length) {
+    if (kindAt(text, probe) === 0) {
+      probe += min;
       continue;
     }
-    if (start >= 0 && i - start >= min) {
-      let end = i;
-      // Padding belongs to the run.
-      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++;
-      if (!visit(start, end, hexOnly)) return;
-    }
-    start = -1;
+    let start = probe;
+    while (start > 0 && kindAt(text, start - 1) !== 0) start--;
+    let i = probe + 1;
+    while (i < length && kindAt(text, i) !== 0) i++;
+    // The next run starts after this one's end, which is no base64 character.
+    probe = Math.max(probe + min, i + min);
+    if (i - start < min) continue;
+    let hexOnly = true;
+    for (let j = start; j < i && hexOnly; j++) if (kindAt(text, j) === 1) hexOnly = false;
+    let end = i;
+    // Padding belongs to the run.
+    while (end < length && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    run.start = start;
+    run.end = end;
+    run.hexOnly = hexOnly;
+    run.probe = probe;
+    return true;
   }
+  run.probe = probe;
+  return false;
 }
 /** A token with at least three percent escapes ("ignore%20all%20previous…"). */
 const PERCENT_RUN = /[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*){3,}/g;
@@ -117,6 +142,14 @@ function around(text: string, at: number): string {
   return text.length <= 2 * AROUND ? text : text.slice(Math.max(0, at - AROUND), at + AROUND);
 }
 
+/** Keeps a decoded payload while the budget allows. */
+function add(found: DecodedPayload[], budget: { chars: number; payloads: number }, kind: DecodedPayload['kind'], text: string): void {
+  if (budget.payloads >= MAX_PAYLOADS || budget.chars + text.length > MAX_DECODED_CHARS) return;
+  budget.payloads++;
+  budget.chars += text.length;
+  found.push({ kind, text });
+}
+
 /**
  * Every readable payload in `lower` (the lower-cased prompt) and `original` (for case-sensitive
  * encodings), decoded once; nested encodings are the caller's to decode again, with `depth`.
@@ -128,25 +161,19 @@ export function findEncodedPayloads(
   budget: { chars: number; payloads: number },
 ): DecodedPayload[] {
   const found: DecodedPayload[] = [];
-  const add = (kind: DecodedPayload['kind'], text: string): void => {
-    if (budget.payloads >= MAX_PAYLOADS || budget.chars + text.length > MAX_DECODED_CHARS) return;
-    budget.payloads++;
-    budget.chars += text.length;
-    found.push({ kind, text });
-  };
   if (original.length >= MIN_RUN) {
-    base64Runs(original, MIN_RUN, (start, end, hexOnly) => {
-      const run = original.slice(start, Math.min(end, start + MAX_DECODED_CHARS));
+    const run: Base64Run = { start: 0, end: 0, hexOnly: false, probe: MIN_RUN - 1 };
+    while (budget.payloads < MAX_PAYLOADS && nextBase64Run(original, MIN_RUN, run)) {
+      const text = original.slice(run.start, Math.min(run.end, run.start + MAX_DECODED_CHARS));
       // A run of hex digits is hex (a hash, or hex-encoded text), not base64.
-      const decoded = hexOnly ? decodeHex(run) : decodeBase64(run);
-      if (readable(decoded)) add(hexOnly ? 'hex' : 'base64', decoded);
-      return budget.payloads < MAX_PAYLOADS;
-    });
+      const decoded = run.hexOnly ? decodeHex(text) : decodeBase64(text);
+      if (readable(decoded)) add(found, budget, run.hexOnly ? 'hex' : 'base64', decoded);
+    }
     if (original.indexOf('\\x') >= 0 || original.indexOf('0x') >= 0) {
       SPACED_HEX_RUN.lastIndex = 0;
       for (let m = SPACED_HEX_RUN.exec(original); m !== null && budget.payloads < MAX_PAYLOADS; m = SPACED_HEX_RUN.exec(original)) {
         const decoded = decodeHex(m[0].slice(0, MAX_DECODED_CHARS));
-        if (readable(decoded)) add('hex', decoded);
+        if (readable(decoded)) add(found, budget, 'hex', decoded);
       }
     }
   }
@@ -154,11 +181,11 @@ export function findEncodedPayloads(
     PERCENT_RUN.lastIndex = 0;
     for (let m = PERCENT_RUN.exec(original); m !== null && budget.payloads < MAX_PAYLOADS; m = PERCENT_RUN.exec(original)) {
       const decoded = decodePercent(m[0].slice(0, MAX_DECODED_CHARS));
-      if (decoded.length > 0 && readable(decoded)) add('percent', decoded);
+      if (decoded.length > 0 && readable(decoded)) add(found, budget, 'percent', decoded);
     }
   }
-  if (hints.rot13) add('rot13', rot13(around(lower, firstIndexOf(lower, ROT13_WORDS))));
-  if (hints.reversed) add('reversed', [...around(lower, firstIndexOf(lower, REVERSED_WORDS))].reverse().join(''));
+  if (hints.rot13) add(found, budget, 'rot13', rot13(around(lower, firstIndexOf(lower, ROT13_WORDS))));
+  if (hints.reversed) add(found, budget, 'reversed', [...around(lower, firstIndexOf(lower, REVERSED_WORDS))].reverse().join(''));
   return found;
 }
 

@@ -176,9 +176,10 @@ function copyNew(found: InjectionEvidence, evidence: InjectionEvidence): boolean
 }
 
 /** Decodes payloads in `text`, reads them, and decodes what they contain in turn, up to MAX_DEPTH. */
-function readEncoded(text: string, lower: string, triggers: ReadonlySet<string>, depth: number, budget: { chars: number; payloads: number }, evidence: InjectionEvidence): void {
+function readEncoded(text: string, lower: string, triggers: ReadonlySet<string>, depth: number, budget: { chars: number; payloads: number; depth: number }, evidence: InjectionEvidence): void {
   const hints = { rot13: ROT13_TRIGGERS.some((t) => triggers.has(t)), reversed: REVERSED_TRIGGERS.some((t) => triggers.has(t)) };
   for (const payload of findEncodedPayloads(text, lower, hints, budget)) {
+    budget.depth = Math.max(budget.depth, depth + 1);
     const decodedLower = payload.text.toLowerCase();
     const found: InjectionEvidence = new Map();
     const inner = applyRules(decodedLower, decodedLower, found);
@@ -207,11 +208,17 @@ export function collectInjectionEvidence(profile: TextProfile, evidence: Injecti
   const triggers = applyRules(lower, text, evidence);
   // What only shows after folding look-alikes and removing invisible characters was hidden on purpose.
   if (normalised !== lower && applyRulesToDerived(normalised, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
-  const undone = undoObfuscation(normalised);
+  // NFKC can turn other characters into digits, so only an ASCII text without digits has none.
+  const undone = undoObfuscation(normalised, profile.digit || profile.nonAscii);
   if (undone !== null && applyRulesToDerived(undone, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
-  readEncoded(text, lower, triggers, 0, { chars: 0, payloads: 0 }, evidence);
+  const budget = { chars: 0, payloads: 0, depth: 0 };
+  readEncoded(text, lower, triggers, 0, budget, evidence);
+  const work = profile.work;
+  work.decodedPayloads += budget.payloads;
+  work.decodedChars += budget.chars;
+  work.decodeDepth = Math.max(work.decodeDepth, budget.depth);
 
-  const probability = injectionModel.score(undone ?? normalised);
+  const probability = injectionModel.score(undone ?? normalised, work);
   let weight = modelWeight(probability, injectionModel.threshold);
   if (weight > WEIGHT_MODEL_UNADDRESSED && !ADDRESSES_THE_MODEL.test(undone ?? normalised)) weight = WEIGHT_MODEL_UNADDRESSED;
   if (weight > 0) addMax(evidence, 'model', 'model', weight);

@@ -4,6 +4,7 @@
 
 import { GatewayError } from '../../errors.js';
 import modelFile from './injection-model.json' with { type: 'json' };
+import type { ClassifyWork } from '../work.js';
 import { forEachFeature, type FeatureSink, type FeatureSpace } from './model-features.js';
 
 /** The stored model: weights are int8 (base64) times `scale`, to keep the file small. */
@@ -21,7 +22,7 @@ export interface InjectionModelFile {
 
 export interface InjectionModel {
   /** Probability in [0, 1] that the text is an injection or jailbreak; the highest over its windows. */
-  score(normalised: string): number;
+  score(normalised: string, work?: ClassifyWork): number;
   readonly threshold: number;
 }
 
@@ -74,11 +75,15 @@ export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
 
   return {
     threshold: file.threshold,
-    score(normalised: string): number {
-      if (normalised.length <= file.window) return windowScore(normalised, 0, normalised.length);
+    score(normalised: string, work?: ClassifyWork): number {
+      if (normalised.length <= file.window) {
+        if (work !== undefined) work.modelWindows++;
+        return windowScore(normalised, 0, normalised.length);
+      }
       let best = 0;
       for (let from = 0; from < normalised.length; from += file.stride) {
         const to = Math.min(normalised.length, from + file.window);
+        if (work !== undefined) work.modelWindows++;
         best = Math.max(best, windowScore(normalised, from, to));
         if (to === normalised.length) break;
       }

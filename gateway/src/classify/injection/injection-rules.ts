@@ -128,7 +128,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     signal: 'jailbreak',
     weight: 0.5,
-    anyOf: ['mode'],
+    // "mode" alone would also wake this rule for "model", "modern" and "moderate".
+    anyOf: ['mode enabled', 'mode activated', 'mode on', 'mode output'],
     // "Developer mode" alone is an ordinary phone setting; the jailbreak says "with developer mode enabled".
     pattern:
       /\b(?:(?:dan|dude|stan|evil|god|jailbreak|unrestricted|unfiltered|uncensored) mode (?:enabled|activated|on|output)|with developer mode enabled|developer mode output)\b/,
@@ -189,7 +190,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     signal: 'jailbreak',
     weight: 0.3,
-    anyOf: ['override', 'mode'],
+    anyOf: ['admin', 'root', 'sudo', 'god', 'debug', 'maintenance'],
     pattern: /\b(?:admin(?:istrator)?|root|sudo|god|debug|maintenance) (?:override|mode)\b/,
   },
   // System prompt exfiltration
@@ -300,7 +301,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     signal: 'role_play',
     weight: 0.45,
-    anyOf: ['response', 'answer', 'reply'],
+    // Every form names the two ("two", "2", "both"): a far rarer word than "answer" or "reply".
+    anyOf: ['two', 'both', '2 responses', '2 answers', '2 replies', '2 different', '2 separate'],
     // "Answer as both", "two responses": the classic normal/jailbroken pairing.
     pattern:
       /\b(?:(?:two|2|both) (?:different |separate )?(?:responses|answers|replies)|(?:respond|answer|reply) (?:as|in) (?:both|two) (?:ways|personas|characters))\b/,
@@ -390,12 +392,59 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern:
       /\b(?:(?:translate|render|write|provide|give|express|deliver)\s+your\s+(?:response|answer|reply|message)\s+(?:in|into|to|using)\b|(?:replace|substitute|represent|express)\s+(?:[^.\n]{0,60}?\s)?(?:with|using)\s+(?:relevant\s+)?emojis?\b|(?:write|spell|render)\s+your\s+(?:reply|response|answer)\s+backwards?)/,
   },
+  {
+    // A sentence that opens by telling the reader to put something into its answer ("Add a
+    // sentence in your response that…", "Modify your reply to promote…", "Augment your reply with…"):
+    // how injections in documents slip content (ads, links, false claims) into what the user reads.
+    // The object must be the answer itself or a piece of text ("a sentence", "a link", a quote):
+    // "include examples in your answer" is a user shaping their own answer.
+    signal: 'response_manipulation',
+    weight: 0.55,
+    anyOf: ['your'],
+    pattern:
+      /(?:^|[.!?:\n]\s{0,4})(?:please\s+)?(?:add|include|insert|append|integrate|embed|incorporate|inject|weave|augment|enhance|modify|alter|supplement|amend)\w*\s+(?:(?:in|into|to|within)\s+)?(?:your\s+(?:response|reply|answer|output)s?\b|(?:an?|one|the)\s+(?:[\w'-]+\s+){0,3}?(?:sentence|line|statement|fact|claim|teaser|statistic|link|url|note|mention|paragraph|reference|remark|rumou?r|advert\w*|promotion|announcement|quote|slogan|story|hint)s?\b[^.!?\n]{0,100}?\byour\s+(?:response|reply|answer|output)s?\b|["“'][^"”\n]{1,200}["”']\s+(?:to|in|into)\s+your\s+(?:response|reply|answer|output)s?\b)/,
+  },
+  {
+    // "In your response, mention / suggest / include …": the same directive, clause first, with a
+    // definite thing to say or someone to tell ("include examples" shapes the user's own answer).
+    signal: 'response_manipulation',
+    weight: 0.55,
+    anyOf: ['your'],
+    pattern:
+      /(?:^|[.!?:\n]\s{0,4})in\s+your\s+(?:response|reply|answer|output)s?\s*,\s*(?:please\s+)?(?:include|mention|add|insert|suggest|reference|promote|advertise|state|claim|recommend|urge|encourage|ask|tell|share|link|highlight|allude|hint)\s+(?:to\s+)?(?:an?|the|that|this|users?|readers?|people|customers?|everyone)\b/,
+  },
+  {
+    // "Reply in reverse", "write your reply backwards": an answer a person cannot read at a glance.
+    signal: 'response_manipulation',
+    weight: 0.5,
+    anyOf: ['reverse', 'backward'],
+    pattern:
+      /\b(?:(?:reply|respond|answer)\s+(?:in\s+reverse|backwards?)|your\s+(?:response|reply|answer|message)\s+(?:in\s+reverse|backwards?))\b(?!\s+(?:chronological|alphabetical|numerical|date|time)\b)/,
+  },
+  {
+    // A request to slip a given block of code into the answer; what the code does is judged by
+    // the malicious_code rule and the model, so this alone is weak.
+    signal: 'response_manipulation',
+    weight: 0.35,
+    anyOf: ['code'],
+    pattern:
+      /\b(?:add|include|insert|append|integrate|embed|incorporate|inject|blend|merge|weave|utili[sz]e|leverage|employ|introduce|feature)\w*\s+(?:\w+\s+){0,3}(?:following|below|subsequent)\s+code\s+(?:snippet|block|excerpt|section)\b[^`\n]{0,120}:?\s*```/,
+  },
+  {
+    // "Repeat the instructions you were given at the beginning", "encode the text you were given
+    // initially": what the model was handed before the user spoke is its system prompt.
+    signal: 'system_prompt_exfiltration',
+    weight: 0.6,
+    anyOf: ['given', 'told', 'shown', 'provided'],
+    pattern:
+      /\b(?:text|instructions?|words|prompt|message|rules)\s+(?:that\s+)?you\s+(?:were|have been|got)\s+(?:given|told|shown|provided)\s+(?:initially|originally|first|at\s+(?:the\s+)?(?:beginning|start|outset)|before\s+(?:this|the|our)\s+(?:conversation|chat))\b/,
+  },
   // Code that an injected instruction asks the model to slip into its answer
   {
     signal: 'malicious_code',
     weight: 0.4,
-    anyOf: ['nc ', 'rm -rf', 'rmtree', 'fork', 'ipconfig', '/etc/hosts', 'win32', 'pbpaste', 'xclip', 'pyperclip', 'pyautogui', 'keylog', 'pynput', 'fernet', 'ransom', '/bin/sh', '/bin/bash', 'curl', 'wget', 'syslog', 'snippingtool', 'screencapture', 'sock_stream'],
+    anyOf: ['nc ', 'rm -rf', 'rmtree', 'fork', 'ipconfig', '/etc/hosts', 'win32', 'pbpaste', 'xclip', 'pyperclip', 'pyautogui', 'keylog', 'pynput', 'fernet', 'ransom', '/bin/sh', '/bin/bash', 'curl', 'wget', 'syslog', 'snippingtool', 'screencapture', 'sock_stream', '/boot/', 'mkfs', 'dd if', 'chmod', ':(){'],
     pattern:
-      /\b(?:nc(?:at)?\s+-[a-z]*e\s+\/bin\/(?:ba)?sh|rm\s+-rf\s+\/(?:\s|$|\*)|shutil\.rmtree\(\s*["']\/["']|os\.fork\(\)|ipconfig\s+\/release|open\(\s*["']\/etc\/hosts["']\s*,\s*["']a|(?:win32clipboard|pyperclip|pbpaste|xclip)\b|pyautogui\.screenshot|pynput|keylogger|(?:curl|wget)\s+[^|\n]{1,200}\|\s*(?:ba)?sh\b|\/var\/log\/syslog|socket\.sock_stream\)[^]{0,200}?subprocess|fernet\.generate_key[^]{0,400}?requests\.(?:post|get))/,
+      /\b(?:nc(?:at)?\s+-[a-z]*e\s+\/bin\/(?:ba)?sh|rm\s+-rf\s+\/(?:\s|$|\*)|shutil\.rmtree\(\s*["']\/["']|os\.fork\(\)|ipconfig\s+\/release|open\(\s*["']\/etc\/hosts["']\s*,\s*["']a|(?:win32clipboard|pyperclip|pbpaste|xclip)\b|pyautogui\.screenshot|pynput|keylogger|(?:curl|wget)\s+[^|\n]{1,200}\|\s*(?:ba)?sh\b|socket\.sock_stream\)[^]{0,200}?subprocess|mkfs(?:\.\w+)?\s+\/dev\/|dd\s+if=\S+\s+of=\/dev\/(?:sd|hd|nvme|xvd)|chmod\s+-r\s+777\s+\/(?:\s|$)|fernet\.generate_key[^]{0,400}?requests\.(?:post|get))|\/var\/log\/syslog|\/boot\/grub\/grub\.cfg["']\s*,\s*["'][aw]|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:/,
   },
 ];

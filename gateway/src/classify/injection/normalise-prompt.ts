@@ -48,8 +48,13 @@ export function normalisePrompt(text: string, ascii: boolean): string {
 /** Letters split by one separator each ("i.g.n.o.r.e", "i-g-n-o-r-e"); two spaces or " / " end a word. */
 const SPACED_LETTERS = /(?<![a-z])[a-z](?:[ .\-_*|][a-z]){2,}(?![a-z])/g;
 const SPACED_SEPARATORS = /[ .\-_*|]/g;
-/** A letter next to a digit used as a letter in leetspeak ("1gn0r3"). */
-const LEET_HINT = /[a-z][013457]|[013457][a-z]/g;
+/** What every such run ends with (three letters, then no letter). Without the lookbehind the
+ * engine runs it about three times faster, so it screens the text before SPACED_LETTERS reads it. */
+const SPACED_TAIL = /[a-z][ .\-_*|][a-z][ .\-_*|][a-z](?![a-z])/;
+/** Digits that stand for letters in leetspeak ("1gn0r3"); one next to a letter marks a word to
+ * read. Searched for alone (one character class, which the engine skips through quickly), then
+ * the neighbours are checked. */
+const LEET_DIGIT = /[013457]/g;
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 /** Words that mix letters and digits for other reasons: times, ordinals, units ("5pm", "3rd",
  * "10km") and names with a number ("mp3", "ipv4", "covid19"). */
@@ -59,18 +64,24 @@ function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
+function isLowerLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
 /** The text with leetspeak words spelled in letters; only the words around a hint are looked at. */
 function undoLeet(text: string): string {
   const parts: string[] = [];
   let copied = 0;
-  LEET_HINT.lastIndex = 0;
-  for (let m = LEET_HINT.exec(text); m !== null; m = LEET_HINT.exec(text)) {
-    let start = m.index;
-    let end = m.index + 2;
+  LEET_DIGIT.lastIndex = 0;
+  for (let m = LEET_DIGIT.exec(text); m !== null; m = LEET_DIGIT.exec(text)) {
+    const at = m.index;
+    if (!isLowerLetter(text.charCodeAt(at - 1)) && !isLowerLetter(text.charCodeAt(at + 1))) continue;
+    let start = at;
+    let end = at + 1;
     if (start < copied) continue;
     while (start > copied && isWordCode(text.charCodeAt(start - 1))) start--;
     while (end < text.length && isWordCode(text.charCodeAt(end))) end++;
-    LEET_HINT.lastIndex = end;
+    LEET_DIGIT.lastIndex = end;
     const word = text.slice(start, end);
     let letters = 0;
     for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) >= 97) letters++;
@@ -87,18 +98,20 @@ function undoLeet(text: string): string {
 
 /**
  * Undoes the spellings used to slip phrases past filters: spaced-out letters and leetspeak. Takes
- * and returns normalised (lower-case) text; null when there was nothing to undo.
+ * and returns normalised (lower-case) text; null when there was nothing to undo. `mayHaveDigits`
+ * false says the text has no digit (so no leetspeak).
  */
-export function undoObfuscation(normalised: string): string | null {
+export function undoObfuscation(normalised: string, mayHaveDigits = true): string | null {
   let s = normalised;
   let changed = false;
-  if (SPACED_LETTERS.test(s)) {
+  if (SPACED_TAIL.test(s) && SPACED_LETTERS.test(s)) {
     SPACED_LETTERS.lastIndex = 0;
     s = s.replace(SPACED_LETTERS, (run) => run.replace(SPACED_SEPARATORS, ''));
     changed = true;
   }
   SPACED_LETTERS.lastIndex = 0;
-  const spelled = undoLeet(s);
+  // Leetspeak needs a digit; the caller may know there is none and spare the scan.
+  const spelled = mayHaveDigits ? undoLeet(s) : s;
   if (spelled !== s) {
     s = spelled;
     changed = true;

@@ -3,6 +3,7 @@
 // xox?- and webhook URLs, Google AIza, Stripe sk_live_/rk_live_, npm npm_, Hugging Face hf_,
 // SendGrid SG., Azure storage account keys).
 
+import type { TextProfile } from '../text-profile.js';
 import type { Found, Recognizer } from './recognizer.js';
 
 /** The prefix and shape leave little doubt, but nothing checks the key against its issuer. */
@@ -75,9 +76,10 @@ const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B
 /** Azure storage connection strings: the account key is 64 random bytes in base64. */
 const AZURE_ACCOUNT_KEY = /AccountKey=([A-Za-z0-9+/]{86}==)/g;
 
-function scan(text: string, out: Found[]): void {
+function scan(text: string, out: Found[], profile: TextProfile): void {
   API_KEY.lastIndex = 0;
-  for (let m = API_KEY.exec(text); m !== null; m = API_KEY.exec(text)) {
+  // Every key holds 15 or more token characters in a row; most prompts hold none.
+  for (let m = profile.longToken ? API_KEY.exec(text) : null; m !== null; m = API_KEY.exec(text)) {
     if (!looksRandom(m[0])) continue;
     out.push({ type: 'SECRET_API_KEY', start: m.index, end: m.index + m[0].length, score: SCORE });
   }

@@ -10,7 +10,8 @@ const BECH32_ADDRESS = /\b(?:bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,7
 
 export const cryptoAddressRecognizer: Recognizer = {
   types: ['CRYPTO'],
-  applies: () => true,
+  // Every address is a run of 26 or more word characters.
+  applies: (profile) => profile.longWord,
   scan(text, out) {
     BASE58_ADDRESS.lastIndex = 0;
     for (let m = BASE58_ADDRESS.exec(text); m !== null; m = BASE58_ADDRESS.exec(text)) {

@@ -10,7 +10,9 @@ const SCORE_TIME_MERIDIEM = 0.6;
 const SCORE_TIME = 0.3;
 const SCORE_YEAR = 0.3;
 
-const ISO = /(?<![0-9A-Za-z_.-])(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9A-Za-z_]|[.-]\d)/g;
+/** What precedes is checked after the first digit (same matches, found faster than by a pattern
+ * that opens with a lookbehind). */
+const ISO = /(\d(?<![0-9A-Za-z_.-]\d)\d{3})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9A-Za-z_]|[.-]\d)/g;
 /** d/m/y or m/d/y with "/" (two-digit year or 19xx/20xx), or "." and "-" with 19xx/20xx ("4.11.1111" is a
  * version); and y/m/d. */
 const NUMERIC = /(?<![0-9A-Za-z_./-])(?:(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2}|\d{2})|(\d{1,2})([.-])(\d{1,2})\5((?:19|20)\d{2})|((?:19|20)\d{2})\/(\d{1,2})\/(\d{1,2}))(?![0-9A-Za-z_]|[./-]\d)/g;
@@ -20,13 +22,46 @@ const NAMED = new RegExp(
   `\\b(?:${MONTH}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTH}\\.?,? \\d{4}|${MONTH}\\.?,? \\d{4}|(?:January|February|March|April|June|July|August|September|October|November|December) \\d{1,2}(?:st|nd|rd|th)?)\\b`,
   'g',
 );
-/** `\b` rather than a lookbehind (cheaper for the engine); a ":" or "." before is checked after. */
-/** Cheap tests that say whether the month-name and year forms can occur at all. */
-const MONTH_HINT = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/;
+/** Words that begin like a month name (in the lower-cased text). */
+const MONTH_WORD = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*/g;
+
+function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether a date with a month name can occur at all: every form has a digit right after the
+ * month (past "." and "," and one space) or right before it (past one space, "of " and an ordinal
+ * suffix), so "Maria" or "marketing" alone do not set off the full pattern.
+ */
+function mayHaveNamedDate(lower: string): boolean {
+  MONTH_WORD.lastIndex = 0;
+  for (let m = MONTH_WORD.exec(lower); m !== null; m = MONTH_WORD.exec(lower)) {
+    let after = m.index + m[0].length;
+    if (lower.charCodeAt(after) === 46) after++;
+    if (lower.charCodeAt(after) === 44) after++;
+    if (lower.charCodeAt(after) === 32 && isDigitAt(lower, after + 1)) return true;
+    let before = m.index - 1;
+    if (lower.charCodeAt(before) !== 32) continue;
+    if (lower.startsWith(' of', before - 3)) before -= 3;
+    const suffix = before >= 2 ? lower.slice(before - 2, before) : '';
+    if (suffix === 'st' || suffix === 'nd' || suffix === 'rd' || suffix === 'th') before -= 2;
+    if (isDigitAt(lower, before - 1)) return true;
+  }
+  return false;
+}
 const YEAR_HINT = /(?:19|20)\d\d/;
+/** What a clock time and a time with am/pm hold at the least. */
+const TIME_HINT = /\d:[0-5]\d/;
+const MERIDIEM_HINT = /\d\s?[AaPp]\.?[Mm]/;
+/** `\b` rather than a lookbehind (cheaper for the engine); a ":" or "." before is checked after. */
 const TIME = /\b(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?:\s?([AaPp]\.?[Mm]\.?))?(?![0-9A-Za-z_]|:\d)/g;
 const MERIDIEM = /\b(1[0-2]|0?[1-9])\s?(?:am|pm|AM|PM|a\.m\.|p\.m\.)(?![A-Za-z0-9])/g;
-const YEAR_AFTER_WORD = /\b(?:[Bb]orn (?:in|on)|[Ii]n|[Ss]ince|[Ff]rom|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|[Yy]ear|[Dd]uring|[Oo]f) ((?:19|20)\d{2})(?![0-9A-Za-z_]|[.,]\d|-\d)/g;
+const YEAR_WORD = '\\b(?:[Bb]orn (?:in|on)|[Ii]n|[Ss]ince|[Ff]rom|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|[Yy]ear|[Dd]uring|[Oo]f) ';
+/** A year after one of those words. The words are checked behind the year's first digit, so the
+ * search stops only at a 1 or a 2 rather than at every word. */
+const YEAR_AFTER_WORD = new RegExp(`((?:1(?<=${YEAR_WORD}1)9|2(?<=${YEAR_WORD}2)0)\\d{2})(?![0-9A-Za-z_]|[.,]\\d|-\\d)`, 'g');
 
 function inRange(value: string | undefined, min: number, max: number): boolean {
   const n = Number(value);
@@ -90,9 +125,8 @@ export const dateTimeRecognizer: Recognizer = {
   scan(text, out, profile) {
     if (text.indexOf('-') >= 0) scanIso(text, out);
     scanNumeric(text, out);
-    if (MONTH_HINT.test(profile.lower)) scanNamed(text, out);
-    if (text.indexOf(':') >= 0) scanTimes(text, out);
-    else if (/\d\s?[AaPp]\.?[Mm]/.test(text)) scanTimes(text, out);
+    if (mayHaveNamedDate(profile.lower)) scanNamed(text, out);
+    if (TIME_HINT.test(text) || MERIDIEM_HINT.test(text)) scanTimes(text, out);
     if (YEAR_HINT.test(text)) scanYears(text, out);
   },
 };

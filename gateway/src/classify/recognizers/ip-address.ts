@@ -12,8 +12,10 @@ const MAX_IPV6 = 45;
 /** "::1" or "a::b" are too short to tell from code such as `A::B`; real addresses carry more. */
 const MIN_IPV6_HEX_DIGITS = 4;
 
-/** The lookbehind keeps "1.2.3.4.5" and "v1.2.3.4" out; the lookahead refuses a fifth part. */
-const IPV4 = /(?<![0-9A-Za-z_.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g;
+/** The lookbehind keeps "1.2.3.4.5" and "v1.2.3.4" out; the lookahead refuses a fifth part. The
+ * lookbehind sits after the first digit (same matches): a pattern that opens with one is tried at
+ * every position, one that opens with a digit only at digits. */
+const IPV4 = /\d(?<![0-9A-Za-z_.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g;
 /** Two colons with at most one hex group between them: where any IPv6 address must show itself. */
 const IPV6_SEED = /:[0-9A-Fa-f]{0,4}:/g;
 

@@ -3,6 +3,7 @@
 // "cold") score low unless a health word such as "patient" or "diagnosed" comes shortly before.
 
 import { boostForContext } from '../context-words.js';
+import { wordListScan } from '../word-list-scan.js';
 import type { TextProfile } from '../text-profile.js';
 import type { Recognizer } from './recognizer.js';
 
@@ -61,6 +62,8 @@ function alternation(words: readonly string[]): string {
 }
 
 const TERMS = new RegExp(`\\b(?:(${alternation(CONDITIONS)})|(${alternation(AMBIGUOUS)}))(?:e?s)?\\b`, 'g');
+/** Each term up to its first space or apostrophe: the part every spelling of it begins with. */
+const TERMS_SCAN = wordListScan(TERMS, [...CONDITIONS, ...AMBIGUOUS].map((t) => t.split(/[ ']/, 1)[0] ?? t));
 
 function hasHealthWordBefore(profile: TextProfile, start: number): boolean {
   return profile.cueBefore('health', start, CONTEXT_REACH);
@@ -70,15 +73,13 @@ export const medicalConditionRecognizer: Recognizer = {
   types: ['MEDICAL_CONDITION'],
   applies: () => true,
   scan(_text, out, profile) {
-    const lower = profile.lower;
-    TERMS.lastIndex = 0;
-    for (let m = TERMS.exec(lower); m !== null; m = TERMS.exec(lower)) {
+    TERMS_SCAN.forEach(profile.lower, (m) => {
       const end = m.index + m[0].length;
       if (m[1] !== undefined) {
         out.push({ type: 'MEDICAL_CONDITION', start: m.index, end, score: hasHealthWordBefore(profile, m.index) ? boostForContext(SCORE) : SCORE });
       } else {
         out.push({ type: 'MEDICAL_CONDITION', start: m.index, end, score: hasHealthWordBefore(profile, m.index) ? boostForContext(SCORE_AMBIGUOUS) : SCORE_AMBIGUOUS });
       }
-    }
+    });
   },
 };

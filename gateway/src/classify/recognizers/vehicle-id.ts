@@ -29,7 +29,8 @@ export const vinRecognizer: Recognizer = {
   scan(text, out, profile) {
     const seen = new Set<number>();
     VIN.lastIndex = 0;
-    for (let m = VIN.exec(text); m !== null; m = VIN.exec(text)) {
+    // A match is a whole run of 17 word characters; without such a run there is nothing to read.
+    for (let m = profile.longWord ? VIN.exec(text) : null; m !== null; m = VIN.exec(text)) {
       if (vinShaped(m[0]) && vinValid(m[0])) {
         out.push({ type: 'VIN', start: m.index, end: m.index + 17, score: SCORE_VALIDATED });
         seen.add(m.index);

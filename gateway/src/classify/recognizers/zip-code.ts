@@ -9,7 +9,9 @@ const SCORE_AFTER_STATE = 0.5;
 const ZIP = /\b\d{5}(?:-\d{4})?(?![0-9A-Za-z_]|-\d)/g;
 const STATES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY';
-const AFTER_STATE = new RegExp(`(?<![A-Za-z])(?:${STATES}),? (\\d{5}(?:-\\d{4})?)(?![0-9A-Za-z_]|-\\d)`, 'g');
+/** Two capitals not preceded by a letter that spell a state: checked after reading them (same
+ * matches, found faster than by a pattern that opens with a lookbehind). */
+const AFTER_STATE = new RegExp(`[A-Z](?<![A-Za-z][A-Z])[A-Z](?<=(?:${STATES})),? (\\d{5}(?:-\\d{4})?)(?![0-9A-Za-z_]|-\\d)`, 'g');
 
 export const zipCodeRecognizer: Recognizer = {
   types: ['ZIP_CODE'],

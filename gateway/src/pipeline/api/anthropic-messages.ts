@@ -2,7 +2,8 @@
 // tool results, the SSE event sequence ending in message_stop, and errors in Anthropic's shape.
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
-import { arr, isObject, obj, str } from '../../providers/translate/json-shapes.js';
+import { arr, isObject, obj, str, type Json } from '../../providers/translate/json-shapes.js';
+import { collectTexts, reparseJson, replaceTexts, type TextVisitor, type TextWalk } from './text-slots.js';
 import { inputOutputUsage as usageOf, type ApiAdapter, type ParsedRequest } from './types.js';
 import { summariseWithTokens } from './prompt-estimate.js';
 
@@ -12,28 +13,37 @@ function uninspectable(what: string): GatewayError {
   return new GatewayError('GW_ERR_BAD_REQUEST', { detail: `${what} cannot be inspected, so the gateway does not forward it.` });
 }
 
-function blockTexts(content: unknown, out: string[]): void {
+/** Visits a `content` (string or blocks) held at `holder[key]`. */
+function visitContent(holder: Json, key: string, visit: TextVisitor): void {
+  const content = holder[key];
   if (typeof content === 'string') {
-    out.push(content);
+    const next = visit(content);
+    if (next !== undefined) holder[key] = next;
     return;
   }
   for (const raw of arr(content)) {
     const b = obj(raw);
     switch (b['type']) {
       case 'text':
-        if (typeof b['text'] === 'string') out.push(b['text']);
+        if (typeof b['text'] === 'string') {
+          const next = visit(b['text']);
+          if (next !== undefined) b['text'] = next;
+        }
         break;
-      case 'tool_use':
-        out.push(JSON.stringify(b['input'] ?? {}));
+      case 'tool_use': {
+        const next = visit(JSON.stringify(b['input'] ?? {}));
+        if (next !== undefined) b['input'] = reparseJson(next);
         break;
+      }
       case 'tool_result':
-        blockTexts(b['content'], out);
+        visitContent(b, 'content', visit);
         break;
       case 'document': {
         const src = obj(b['source']);
         // Fail closed: a PDF or a URL would reach the provider without being classified.
         if (src['type'] !== 'text' || typeof src['data'] !== 'string') throw uninspectable(`A document with a ${String(src['type'])} source`);
-        out.push(src['data']);
+        const next = visit(src['data']);
+        if (next !== undefined) src['data'] = next;
         break;
       }
       case 'image':
@@ -47,13 +57,21 @@ function blockTexts(content: unknown, out: string[]): void {
   }
 }
 
-/** Every piece of text in system and messages, tool inputs and results included. */
-export function anthropicTexts(body: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  if (body['system'] !== undefined) blockTexts(body['system'], out);
-  for (const m of arr(body['messages'])) blockTexts(obj(m)['content'], out);
-  return out;
-}
+/** Every piece of text in system and messages, tool inputs and results included, in order. */
+export const walkAnthropicPrompt: TextWalk<Json> = (body, visit) => {
+  if (body['system'] !== undefined) visitContent(body, 'system', visit);
+  for (const m of arr(body['messages'])) visitContent(obj(m), 'content', visit);
+};
+
+/** The text blocks of a whole answer. */
+const walkAnthropicAnswer: TextWalk<unknown> = (body, visit) => {
+  for (const raw of arr(obj(body)['content'])) {
+    const b = obj(raw);
+    if (b['type'] !== 'text' || typeof b['text'] !== 'string') continue;
+    const next = visit(b['text']);
+    if (next !== undefined) b['text'] = next;
+  }
+};
 
 function bad(detail: string): GatewayError {
   return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
@@ -75,7 +93,7 @@ export function parseAnthropicMessages(body: unknown): ParsedRequest {
   if (body['stream'] !== undefined && typeof body['stream'] !== 'boolean') throw bad('"stream" must be a boolean.');
   const system = body['system'];
   if (system !== undefined && typeof system !== 'string' && !Array.isArray(system)) throw bad('"system" must be a string or an array of text blocks.');
-  const texts = anthropicTexts(body);
+  const texts = collectTexts(body, walkAnthropicPrompt);
   const params: Record<string, unknown> = {};
   for (const k of SAFE_PARAMS) if (typeof body[k] === 'number') params[k] = body[k];
   if (Array.isArray(body['tools'])) params['tools_count'] = body['tools'].length;
@@ -98,10 +116,10 @@ export const anthropicMessagesAdapter: ApiAdapter = {
   route: '/v1/messages',
   shape: 'anthropic',
   parse: parseAnthropicMessages,
-  answerText: (body) =>
-    arr(obj(body)['content'])
-      .map((b) => (obj(b)['type'] === 'text' ? (str(obj(b)['text']) ?? '') : ''))
-      .join(''),
+  answerText: (body) => collectTexts(body, walkAnthropicAnswer).join(''),
+  answerTexts: (body) => collectTexts(body, walkAnthropicAnswer),
+  withAnswerTexts: (body, texts) => replaceTexts(body, walkAnthropicAnswer, texts),
+  withPromptTexts: (body, texts) => replaceTexts(body, walkAnthropicPrompt, texts),
   usage: (body) => usageOf(obj(body)['usage']),
   stream: {
     isFinal: (ev) => ev.event === 'message_stop',
@@ -113,6 +131,10 @@ export const anthropicMessagesAdapter: ApiAdapter = {
     },
     // message_delta carries the totals (input tokens too, on current API versions).
     usage: (ev, parsed) => (ev.event === 'message_delta' ? usageOf(obj(parsed)['usage']) : undefined),
+    withText: (ev, parsed, text) => {
+      obj(obj(parsed)['delta'])['text'] = text;
+      return { ...ev, data: JSON.stringify(parsed) };
+    },
     errorEvent: (err, decisionId) => ({ event: 'error', data: JSON.stringify(errorBody(err, 'anthropic', { decisionId })) }),
   },
 };

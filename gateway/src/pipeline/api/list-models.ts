@@ -2,11 +2,19 @@
 // use. Each model is listed when the request policy allows a clean, empty request for it from
 // this principal (request.route is /v1/models, so a policy can tell a listing from a call). The
 // answer takes OpenAI's shape, or Anthropic's when the caller sends anthropic-version.
+//
+// Every listing is audited by one decision record, committed before the answer: who asked, what
+// the policy withheld and why, the status, and a commitment to the list of models returned.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError } from '../../errors.js';
 import type { ModelConfig } from '../../config/schema.js';
-import { buildDecisionInput } from '../decision-input.js';
+import { createMeteredPublish } from '../../audit/metered-publish.js';
+import { decisionRecord, type RecordBase } from '../../audit/records.js';
+import type { PolicyResult } from '../../policy/index.js';
+import { buildDecisionInput, type DecisionInput } from '../decision-input.js';
 import type { PipelineDeps } from '../deps.js';
+import { policyRecord, type AuditPolicy } from '../policy-record.js';
 import { stateOf } from '../request-state.js';
 
 export const MODELS_ROUTE = '/v1/models';
@@ -21,21 +29,61 @@ function ownerOf(m: ModelConfig): string {
   return m.provider ?? m.targets?.[0]?.provider ?? 'palisade';
 }
 
+interface Evaluated {
+  model: ModelConfig;
+  input: DecisionInput;
+  result: PolicyResult;
+}
+
+/**
+ * The policy section of a listing's record. A single model asked for keeps its exact input (it
+ * replays); a list keeps the bundle, whether anything was withheld, and the policy's reasons for
+ * withholding, each once. A policy failure on any model is named; that model is withheld.
+ */
+function listingPolicy(evaluated: readonly Evaluated[], single: boolean): AuditPolicy | undefined {
+  const first = evaluated[0];
+  if (!first) return undefined;
+  if (single) return policyRecord(first.result, first.input);
+  const policy = policyRecord(first.result, first.input);
+  delete policy.input;
+  delete policy.shadow;
+  policy.allow = true;
+  const seen = new Set<string>();
+  policy.reasons = [];
+  for (const e of evaluated) {
+    if (e.result.error && policy.error === undefined) policy.error = e.result.error.code;
+    if (e.result.allow) continue;
+    for (const r of e.result.reasons) {
+      if (seen.has(r.code)) continue;
+      seen.add(r.code);
+      policy.reasons.push({ code: r.code, message: r.message });
+    }
+  }
+  return policy;
+}
+
 export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
   const created = Math.floor(deps.clock() / 1000);
   const createdAt = new Date(created * 1000).toISOString();
+  const publish = createMeteredPublish(deps);
 
-  function allowedModels(req: Request, res: Response, api: string): ModelConfig[] {
+  return async (req: Request, res: Response) => {
     const state = stateOf(res);
     const principal = state.principal;
     if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
+    const anthropic = state.shape === 'anthropic';
+    const api = anthropic ? 'anthropic.messages' : 'openai.chat';
+    const param = req.params['id'];
+    const id = Array.isArray(param) ? param.join('/') : param;
     const now = new Date(state.startedAt).toISOString();
-    return deps.providers.models().filter((m) => {
+
+    const candidates = deps.providers.models().filter((m) => id === undefined || m.name === id);
+    const evaluated: Evaluated[] = candidates.map((model) => {
       const input = buildDecisionInput({
         principal,
         api,
         route: MODELS_ROUTE,
-        model: m.name,
+        model: model.name,
         stream: false,
         params: {},
         prompt: { messages: 0, roles: [], chars: 0, estimated_tokens: 0 },
@@ -44,21 +92,30 @@ export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
         gatewayId: deps.config.server.gateway_id,
         ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
       });
-      return deps.policy.evaluate('request', input).allow;
+      const result = deps.policy.evaluate('request', input);
+      deps.metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
+      return { model, input, result };
     });
-  }
+    const models = evaluated.filter((e) => e.result.allow).map((e) => e.model);
+    const notFound = id !== undefined && models.length === 0 ? new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `Unknown model "${id}".` }) : undefined;
 
-  return (req: Request, res: Response) => {
-    const anthropic = stateOf(res).shape === 'anthropic';
-    const models = allowedModels(req, res, anthropic ? 'anthropic.messages' : 'openai.chat');
-    const param = req.params['id'];
-    const id = Array.isArray(param) ? param.join('/') : param;
-    res.setHeader('x-palisade-decision-id', stateOf(res).decisionId);
+    const request: AuditRecordV1['request'] = { api: state.api, route: MODELS_ROUTE, stream: false };
+    if (id !== undefined) request.model_requested = id;
+    const base: RecordBase = { decisionId: state.decisionId, gatewayId: deps.config.server.gateway_id, principal, request };
+    const policy = listingPolicy(evaluated, id !== undefined);
+    const record = decisionRecord(deps.ids, base, policy ? { policy } : {});
+    record.outcome = { status: notFound ? notFound.status : 200, latency_ms: deps.clock() - state.startedAt };
+    if (notFound) record.outcome.error = { code: notFound.code, message: notFound.message };
+    // The record has no field for a list: the commitment to the names returned (a JSON array) lets an auditor check it.
+    else await deps.commit.attach(record, 'hash', { response: JSON.stringify(models.map((m) => m.name)) });
+    await publish([record], 'decision');
+    if (notFound) throw notFound;
+
+    res.setHeader('x-palisade-decision-id', state.decisionId);
     const openai = (m: ModelConfig): Record<string, unknown> => ({ id: m.name, object: 'model', created, owned_by: ownerOf(m) });
     const claude = (m: ModelConfig): Record<string, unknown> => ({ type: 'model', id: m.name, display_name: m.name, created_at: createdAt });
     if (id !== undefined) {
-      const m = models.find((x) => x.name === id);
-      if (!m) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `Unknown model "${id}".` });
+      const m = models[0] as ModelConfig;
       res.json(anthropic ? claude(m) : openai(m));
       return;
     }

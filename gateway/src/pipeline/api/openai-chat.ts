@@ -2,6 +2,8 @@
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
 import type { ApiAdapter, ParsedRequest } from './types.js';
+import { arr, obj } from '../../providers/translate/json-shapes.js';
+import { collectTexts, replaceTexts, type TextVisitor, type TextWalk } from './text-slots.js';
 import { summariseWithTokens } from './prompt-estimate.js';
 import { answerText, deltaText, usageOf } from '../usage.js';
 
@@ -10,34 +12,50 @@ const SAFE_PARAMS = ['temperature', 'top_p', 'max_tokens', 'max_completion_token
 /** Content parts whose words the gateway can read (images carry none); others cannot be inspected. */
 const INSPECTABLE_PARTS = new Set(['text', 'image_url', 'refusal']);
 
-function partText(part: unknown): string {
-  if (part !== null && typeof part === 'object') {
-    const p = part as { type?: unknown; text?: unknown; refusal?: unknown };
-    // Fail closed: audio and files would reach the provider without being classified.
-    if (typeof p.type === 'string' && !INSPECTABLE_PARTS.has(p.type)) {
-      throw new GatewayError('GW_ERR_BAD_REQUEST', { detail: `Content parts of type "${p.type}" cannot be inspected, so the gateway does not forward them.` });
-    }
-    if (typeof p.text === 'string') return p.text;
-    if (typeof p.refusal === 'string') return p.refusal;
+function visitPart(part: unknown, visit: TextVisitor): void {
+  if (part === null || typeof part !== 'object') return;
+  const p = part as Record<string, unknown>;
+  // Fail closed: audio and files would reach the provider without being classified.
+  if (typeof p['type'] === 'string' && !INSPECTABLE_PARTS.has(p['type'])) {
+    throw new GatewayError('GW_ERR_BAD_REQUEST', { detail: `Content parts of type "${p['type']}" cannot be inspected, so the gateway does not forward them.` });
   }
-  return '';
+  for (const field of ['text', 'refusal'] as const) {
+    const text = p[field];
+    if (typeof text !== 'string') continue;
+    const next = visit(text);
+    if (next !== undefined) p[field] = next;
+    return;
+  }
 }
 
-/** Every piece of text in the messages (content strings and parts, tool call arguments). */
-export function chatTexts(messages: readonly unknown[]): string[] {
-  const out: string[] = [];
-  for (const m of messages as { content?: unknown; tool_calls?: unknown }[]) {
-    const c = m.content;
-    if (typeof c === 'string') out.push(c);
-    else if (Array.isArray(c)) for (const part of c) out.push(partText(part));
-    if (Array.isArray(m.tool_calls)) {
-      for (const call of m.tool_calls as { function?: { arguments?: unknown } }[]) {
-        if (typeof call?.function?.arguments === 'string') out.push(call.function.arguments);
-      }
+/** Every piece of text in the messages (content strings and parts, tool call arguments), in order. */
+export const walkChatPrompt: TextWalk<Record<string, unknown>> = (body, visit) => {
+  for (const raw of arr(body['messages'])) {
+    const m = obj(raw);
+    const c = m['content'];
+    if (typeof c === 'string') {
+      const next = visit(c);
+      if (next !== undefined) m['content'] = next;
+    } else if (Array.isArray(c)) for (const part of c) visitPart(part, visit);
+    for (const call of arr(m['tool_calls'])) {
+      const fn = obj(obj(call)['function']);
+      const args = fn['arguments'];
+      if (typeof args !== 'string') continue;
+      const next = visit(args);
+      if (next !== undefined) fn['arguments'] = next;
     }
   }
-  return out;
-}
+};
+
+/** The assistant text of each choice of a whole answer. */
+const walkChatAnswer: TextWalk<unknown> = (body, visit) => {
+  for (const choice of arr(obj(body)['choices'])) {
+    const message = obj(obj(choice)['message']);
+    if (typeof message['content'] !== 'string') continue;
+    const next = visit(message['content']);
+    if (next !== undefined) message['content'] = next;
+  }
+};
 
 export function parseOpenAIChat(body: unknown): ParsedRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -53,7 +71,7 @@ export function parseOpenAIChat(body: unknown): ParsedRequest {
     }
   });
   if (b['stream'] !== undefined && typeof b['stream'] !== 'boolean') throw new GatewayError('GW_ERR_BAD_REQUEST', { detail: '"stream" must be a boolean.' });
-  const texts = chatTexts(messages);
+  const texts = collectTexts(b, walkChatPrompt);
   const params: Record<string, unknown> = {};
   for (const k of SAFE_PARAMS) if (typeof b[k] === 'number') params[k] = b[k];
   if (Array.isArray(b['tools'])) params['tools_count'] = b['tools'].length;
@@ -76,12 +94,26 @@ export const openAIChatAdapter: ApiAdapter = {
   shape: 'openai',
   parse: parseOpenAIChat,
   answerText,
+  answerTexts: (body) => collectTexts(body, walkChatAnswer),
+  withAnswerTexts: (body, texts) => replaceTexts(body, walkChatAnswer, texts),
+  withPromptTexts: (body, texts) => replaceTexts(body, walkChatPrompt, texts),
   usage: usageOf,
   stream: {
     isFinal: (ev) => ev.data === '[DONE]',
     isJson: (ev) => ev.data !== '[DONE]',
     text: (_ev, parsed) => deltaText(parsed),
     usage: (_ev, parsed) => usageOf(parsed),
+    withText: (ev, parsed, text) => {
+      // One text stream per answer: with several choices (n > 1) the rewritten text goes to the first.
+      let first = true;
+      for (const choice of arr(obj(parsed)['choices'])) {
+        const delta = obj(obj(choice)['delta']);
+        if (typeof delta['content'] !== 'string') continue;
+        delta['content'] = first ? text : '';
+        first = false;
+      }
+      return { ...ev, data: JSON.stringify(parsed) };
+    },
     errorEvent: (err, decisionId) => ({ data: JSON.stringify(errorBody(err, 'openai', { decisionId })) }),
   },
 };

@@ -4,7 +4,24 @@ import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
 import { isObject, num, obj } from '../../providers/translate/json-shapes.js';
 import type { ApiAdapter, ParsedRequest, Usage } from './types.js';
+import { replaceTexts, type TextWalk } from './text-slots.js';
 import { summariseWithTokens } from './prompt-estimate.js';
+
+/** The input string, or each string of the input array. */
+const walkEmbeddingsInput: TextWalk<Record<string, unknown>> = (body, visit) => {
+  const input = body['input'];
+  if (typeof input === 'string') {
+    const next = visit(input);
+    if (next !== undefined) body['input'] = next;
+    return;
+  }
+  if (!Array.isArray(input)) return;
+  input.forEach((text: unknown, i) => {
+    if (typeof text !== 'string') return;
+    const next = visit(text);
+    if (next !== undefined) input[i] = next;
+  });
+};
 
 function bad(detail: string): GatewayError {
   return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
@@ -45,6 +62,9 @@ export const openAIEmbeddingsAdapter: ApiAdapter = {
   shape: 'openai',
   parse: parseOpenAIEmbeddings,
   answerText: () => '',
+  answerTexts: () => [],
+  withAnswerTexts: (body) => body,
+  withPromptTexts: (body, texts) => replaceTexts(body, walkEmbeddingsInput, texts),
   usage: (body): Usage | undefined => {
     const u = obj(obj(body)['usage']);
     const p = num(u['prompt_tokens']);
@@ -56,6 +76,7 @@ export const openAIEmbeddingsAdapter: ApiAdapter = {
     isJson: () => false,
     text: () => '',
     usage: () => undefined,
+    withText: (ev) => ev,
     errorEvent: (err, decisionId) => ({ data: JSON.stringify(errorBody(err, 'openai', { decisionId })) }),
   },
 };

@@ -1,110 +1,93 @@
 // Pass-through of provider endpoints the gateway does not model (files, batches, ...), only where
 // configured: the caller is identified, the request policy decides on the route (api
 // `passthrough`, model = the provider's name, no content inspection), and both records are
-// committed before the request leaves and before the answer returns. The caller's credentials
-// are replaced by the provider's.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
+// committed, each with the commitment of the body it covers, before the request leaves and before
+// the answer returns. The caller's credentials are replaced by the provider's. Bodies are held
+// whole (up to the route's `max_body_bytes`) because their commitments must be durable first.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Dispatcher } from 'undici';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { PassthroughConfig } from '../../config/schema.js';
+import { bodyCommitmentText } from '../../audit/body-commitment-text.js';
+import { contentModeOf } from '../../audit/commitment.js';
+import { createMeteredPublish } from '../../audit/metered-publish.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../../audit/records.js';
 import { sendError } from '../../http/error-body.js';
+import { httpCall, type HttpCallOptions, type HttpResponse } from '../../providers/http-call.js';
 import { buildDecisionInput } from '../decision-input.js';
 import type { PipelineDeps } from '../deps.js';
+import { policyRecord } from '../policy-record.js';
 import { stateOf } from '../request-state.js';
 
 export const PASSTHROUGH_API = 'passthrough';
 
 /** Caller headers that carry credentials or identity for the gateway, never for the provider. */
-const DROPPED_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'cookie', 'proxy-authorization'];
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'cookie', 'proxy-authorization'];
 
-interface Pending {
-  base: RecordBase;
-  startedAt: number;
+/**
+ * Hop-by-hop headers (RFC 9110 section 7.6.1) and those the gateway sets itself: the body is sent
+ * decoded and whole, and asked for uncompressed so that its commitment covers what it says.
+ */
+const REQUEST_HOP_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'content-encoding', 'accept-encoding', 'expect'];
+const ANSWER_HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length']);
+
+type Outcome = NonNullable<AuditRecordV1['outcome']>;
+
+function forwardedHeaders(headers: IncomingHttpHeaders, provider: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  for (const h of CREDENTIAL_HEADERS) delete out[h];
+  for (const h of REQUEST_HOP_HEADERS) delete out[h];
+  return { ...out, ...provider };
 }
 
-const pendingByRequest = new WeakMap<IncomingMessage, Pending>();
+function answerHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !ANSWER_HOP_HEADERS.has(name)) out[name] = value;
+  return out;
+}
+
+/** The whole answer, or GW_ERR_UPSTREAM_BAD_RESPONSE when it is larger than the route allows. */
+async function readAnswer(res: HttpResponse, max: number, provider: string): Promise<Buffer> {
+  const tooLarge = (): GatewayError =>
+    new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', { detail: `The answer is larger than this route passes through (${max} bytes).`, data: { provider } });
+  const declared = Number(res.rawHeaders['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    res.discard();
+    throw tooLarge();
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.chunks()) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts, size);
+}
 
 export function createPassthroughHandler(route: PassthroughConfig, deps: PipelineDeps): RequestHandler {
   const upstream = deps.providers.passthrough(route.provider);
   if (!upstream) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `passthrough provider "${route.provider}" cannot be passed through` });
   const upstreamPath = route.upstream_path ?? route.route.replace(/^\/v1(?=\/|$)/, '');
-  const timeoutMs = (deps.config.providers.find((p) => p.name === route.provider) as { timeout_ms?: number } | undefined)?.timeout_ms ?? 120000;
+  const http: HttpCallOptions = { provider: route.provider, dispatcher: upstream.dispatcher, clock: deps.clock, timeoutMs: upstream.timeoutMs, idleTimeoutMs: upstream.idleTimeoutMs };
+  const publish = createMeteredPublish(deps);
+  // Any content type, read as bytes; body-parser's errors map onto GW_ERR_BODY_TOO_LARGE and friends.
+  const readBody = express.raw({ type: () => true, limit: route.max_body_bytes });
 
-  const publish = async (records: AuditRecordV1[], phase: 'decision' | 'outcome'): Promise<void> => {
-    const end = deps.metrics.auditPublishDuration.startTimer({ phase });
-    try {
-      await deps.audit.publish(records);
-    } catch (err) {
-      deps.metrics.auditFailures.inc({ phase });
-      throw err;
-    } finally {
-      end();
-    }
-  };
-
-  const outcome = (p: Pending, status: number, error?: GatewayError): AuditRecordV1 => {
-    const o: NonNullable<AuditRecordV1['outcome']> = { status, provider: route.provider, latency_ms: deps.clock() - p.startedAt };
-    if (error) o.error = { code: error.code, message: error.message };
-    return outcomeRecord(deps.ids, p.base, o);
-  };
-
-  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: `${upstream.baseUrl}${upstreamPath}`,
-    changeOrigin: true,
-    selfHandleResponse: true,
-    // Only the `on` handlers below: the default plugins would log and answer errors their own way.
-    ejectPlugins: true,
-    plugins: [proxyEventsPlugin],
-    proxyTimeout: timeoutMs,
-    // The mount path is already stripped; a bare `/` would add a trailing slash upstream.
-    pathRewrite: (path) => (path === '/' ? '' : path),
-    on: {
-      proxyReq(proxyReq) {
-        for (const h of DROPPED_HEADERS) proxyReq.removeHeader(h);
-        for (const [k, v] of Object.entries(upstream.headers)) proxyReq.setHeader(k, v);
-      },
-      proxyRes(proxyRes, req, res) {
-        const p = pendingByRequest.get(req);
-        if (!p) {
-          proxyRes.destroy();
-          res.destroy();
-          return;
-        }
-        const status = proxyRes.statusCode ?? 502;
-        publish([outcome(p, status)], 'outcome').then(
-          () => {
-            const headers = { ...proxyRes.headers, 'x-palisade-decision-id': p.base.decisionId };
-            res.writeHead(status, headers);
-            proxyRes.pipe(res);
-          },
-          (err: unknown) => {
-            proxyRes.destroy();
-            sendError(res as unknown as Response, isGatewayError(err) ? err : new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { cause: err }), 'openai', { decisionId: p.base.decisionId });
-          },
-        );
-      },
-      error(err, req, res) {
-        const p = pendingByRequest.get(req as IncomingMessage);
-        const gwErr = new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', { cause: err, data: { provider: route.provider } });
-        deps.metrics.upstreamErrors.inc({ provider: route.provider, code: gwErr.code });
-        const answer = (): void => {
-          if ('writeHead' in res) sendError(res as unknown as Response, gwErr, 'openai', p ? { decisionId: p.base.decisionId } : {});
-          else res.destroy();
-        };
-        if (!p) return answer();
-        publish([outcome(p, gwErr.status, gwErr)], 'outcome').then(answer, answer);
-      },
-    },
-  });
-
-  return async (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response) => {
     const state = stateOf(res);
     const principal = state.principal;
     if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
     if (!route.methods.includes(req.method)) throw new GatewayError('GW_ERR_NOT_FOUND', { detail: `${req.method} ${route.route}` });
+    await new Promise<void>((resolve, reject) => readBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
     const classification = { labels: [], entities: {}, injection: { score: 0, detected: false, signals: [] } };
     const input = buildDecisionInput({
       principal,
@@ -126,24 +109,55 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
       gatewayId: deps.config.server.gateway_id,
       principal,
       request: { api: PASSTHROUGH_API, route: route.route, model_requested: route.provider, stream: false },
+      contentMode: contentModeOf(result.output?.audit),
     };
-    const policy: NonNullable<AuditRecordV1['policy']> = {
-      bundle: result.bundle?.name ?? '',
-      revision: result.bundle?.revision ?? '',
-      digest: result.bundle?.digest ?? '',
-      entrypoint: result.entrypoint,
-      allow: result.allow,
-      reasons: [...result.reasons],
-      input: input as unknown as Record<string, unknown>,
-    };
-    if (result.error) policy.error = result.error.code;
-    await publish([decisionRecord(deps.ids, base, { classification, policy })], 'decision');
+    const mode = base.contentMode ?? 'hash';
+    const decision = decisionRecord(deps.ids, base, { classification, policy: policyRecord(result, input) });
+    // What was asked is the request line (the path names the file or batch) and the body.
+    await deps.commit.attach(decision, mode, { request: [`${req.method} ${req.originalUrl}`, bodyCommitmentText(body)] });
+    await publish([decision], 'decision');
     if (!result.allow) {
       const err = result.error ? new GatewayError(result.error.code) : new GatewayError('GW_ERR_POLICY_DENIED', { detail: result.reasons.map((r) => r.message).join(' ') });
       sendError(res, err, 'openai', { decisionId: state.decisionId, reasons: [...result.reasons] });
       return;
     }
-    pendingByRequest.set(req, { base, startedAt: state.startedAt });
-    await proxy(req, res, next);
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const outcome = (status: number): Outcome => ({ status, provider: route.provider, latency_ms: deps.clock() - state.startedAt });
+    // The mount path is already stripped from req.url; a bare `/` would add a trailing slash upstream.
+    const rest = req.url === '/' ? '' : req.url.startsWith('/?') ? req.url.slice(1) : req.url;
+    let answer: { res: HttpResponse; body: Buffer };
+    try {
+      const upstreamRes = await httpCall(http, {
+        url: `${upstream.baseUrl}${upstreamPath}${rest}`,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: forwardedHeaders(req.headers, upstream.headers),
+        ...(body.byteLength > 0 ? { body } : {}),
+        signal: abort.signal,
+      });
+      answer = { res: upstreamRes, body: await readAnswer(upstreamRes, route.max_body_bytes, route.provider) };
+    } catch (err) {
+      if (abort.signal.aborted) {
+        const left = outcome(499);
+        left.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
+        await publish([outcomeRecord(deps.ids, base, left)], 'outcome');
+        return;
+      }
+      const gwErr = isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
+      deps.metrics.upstreamErrors.inc({ provider: route.provider, code: gwErr.code });
+      const failed = outcome(gwErr.status);
+      failed.error = { code: gwErr.code, message: gwErr.message };
+      await publish([outcomeRecord(deps.ids, base, failed)], 'outcome');
+      throw gwErr;
+    }
+
+    const answered = outcomeRecord(deps.ids, base, outcome(answer.res.status));
+    await deps.commit.attach(answered, mode, { response: bodyCommitmentText(answer.body) });
+    await publish([answered], 'outcome');
+    res.writeHead(answer.res.status, { ...answerHeaders(answer.res.rawHeaders), 'content-length': answer.body.byteLength, 'x-palisade-decision-id': state.decisionId });
+    res.end(answer.body);
   };
 }

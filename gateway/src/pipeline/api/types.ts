@@ -30,6 +30,12 @@ export interface ApiAdapter {
   parse(body: unknown): ParsedRequest;
   /** The assistant text of a whole (non-streamed) answer. */
   answerText(body: unknown): string;
+  /** The same text as separate pieces (choices, content blocks), in order. */
+  answerTexts(body: unknown): string[];
+  /** A copy of a whole answer with its pieces (as `answerTexts` lists them) replaced. */
+  withAnswerTexts(body: unknown, texts: readonly string[]): unknown;
+  /** A copy of the request body with its prompt texts (as `parse(...).texts` lists them) replaced. */
+  withPromptTexts(body: Record<string, unknown>, texts: readonly string[]): Record<string, unknown>;
   usage(body: unknown): Usage | undefined;
   stream: StreamReader;
 }
@@ -41,6 +47,13 @@ export interface StreamReader {
   /** Text added by this event. */
   text(ev: SseEvent, parsed: unknown): string;
   usage(ev: SseEvent, parsed: unknown): Usage | undefined;
+  /** The event with its text (as `text` reads it) replaced; `parsed` may be changed. */
+  withText(ev: SseEvent, parsed: unknown, text: string): SseEvent;
+  /**
+   * For APIs whose later events repeat the whole answer text (the Responses API's `.done` and
+   * final events): the event with that text replaced, or undefined when it holds none.
+   */
+  withWholeText?(ev: SseEvent, parsed: unknown, text: string): SseEvent | undefined;
   /** The event that ends a stream which failed after it started. */
   errorEvent(err: GatewayError, decisionId: string): SseEvent;
   /** Whether the event's data must be JSON (everything but the final sentinel). */
