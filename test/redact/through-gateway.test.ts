@@ -74,12 +74,13 @@ describe('redaction and answer guarding through the gateway', () => {
   let upstream: FakeOpenAI;
   let reversible: TestGateway;
   let plain: TestGateway;
+  let immediate: TestGateway;
   let bundleDir: string;
 
   before(async () => {
     upstream = await startFakeOpenAI({ answer: answerFor, chunkChars: 3 });
     const bundle = await buildSignedFixtureBundle({ 'request.rego': REQUEST_REGO, 'response.rego': RESPONSE_REGO });
-    const configure = (restore: boolean) => (config: Record<string, unknown>): void => {
+    const configure = (restore: boolean, release: 'after_scan' | 'immediate' = 'after_scan') => (config: Record<string, unknown>): void => {
       const dir = config['audit'] as { ledger: { dir: string } };
       bundleDir = join(dir.ledger.dir, '..');
       const path = join(bundleDir, 'redaction-bundle.tar.gz');
@@ -95,16 +96,19 @@ describe('redaction and answer guarding through the gateway', () => {
         { name: 'gpt', provider: 'openai', upstream_model: 'gpt-4o-mini' },
       ];
       config['redaction'] = { restore, hash_key_file: join(bundleDir, 'hash.key') };
+      config['answers'] = { stream_release: release };
       (config['audit'] as { ledger: Record<string, unknown> }).ledger['checkpoint_interval_ms'] = 10;
       config['classify'] = { custom_classes: [{ name: 'EMPLOYEE_ID', labels: ['PII'], patterns: [{ regex: 'EMP-[0-9]{6}', score: 0.9 }] }] };
       writeFileSync(join(bundleDir, 'hash.key'), 'a-hash-key-of-sufficient-length\n');
     };
     reversible = await startTestGateway(configure(true));
     plain = await startTestGateway(configure(false));
+    immediate = await startTestGateway(configure(false, 'immediate'));
   });
   after(async () => {
     await reversible?.close();
     await plain?.close();
+    await immediate?.close();
     await upstream?.close();
   });
 
@@ -238,6 +242,22 @@ describe('redaction and answer guarding through the gateway', () => {
     const { outcome } = await pairOf(plain, response.headers.get('x-palisade-decision-id'));
     assert.equal(outcome.outcome?.error?.code, 'GW_ERR_RESPONSE_BLOCKED');
     assert.equal(outcome.policy?.allow, false);
+  });
+
+  it('in immediate mode, passes text as it comes and still ends the stream when the answer is blocked', async () => {
+    const client = new OpenAI({ apiKey: ANALYST_KEY, baseURL: `${immediate.url}/v1`, maxRetries: 0 });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'gpt', stream: true, messages: [{ role: 'user', content: 'leak it now' }] }).withResponse();
+    let text = '';
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })(),
+      (err: unknown) => err instanceof OpenAI.APIError && /withheld by policy|contains a secret/.test(err.message),
+    );
+    // Unlike the default mode, what came before the block has already been sent.
+    assert.ok(text.startsWith(FILLER), text);
+    const { outcome } = await pairOf(immediate, response.headers.get('x-palisade-decision-id'));
+    assert.equal(outcome.outcome?.error?.code, 'GW_ERR_RESPONSE_BLOCKED');
   });
 
   it('applies the response decision\'s redact to the answer, whole and streamed', async () => {
