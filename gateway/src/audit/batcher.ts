@@ -24,12 +24,21 @@ interface Pending<T> {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * `idle`: nothing queued or being written; `gathering`: a write starts on the next turn of the
+ * event loop and an item submitted now joins it; `writing`: a write is under way and an item
+ * submitted now waits for it to end before its own write starts.
+ */
+export type BatcherState = 'idle' | 'gathering' | 'writing';
+
 export interface Batcher<T> {
   /** Resolves once `item` is durable; rejects on failure, or after `timeoutMs` if it was not yet written. */
   submit(item: T, timeoutMs: number): Promise<void>;
   /** Resolves when everything submitted so far has been written or has failed. */
   drain(): Promise<void>;
+  /** Items submitted and not yet handed to a write. */
   pending(): number;
+  state(): BatcherState;
 }
 
 export function createBatcher<T>(options: BatcherOptions<T>): Batcher<T> {
@@ -96,5 +105,6 @@ export function createBatcher<T>(options: BatcherOptions<T>): Batcher<T> {
       }
     },
     pending: () => queue.length,
+    state: () => (running ? 'writing' : scheduled ? 'gathering' : 'idle'),
   };
 }

@@ -1,7 +1,7 @@
 // Publishes audit records to Kafka with idempotent producers (acks=all); concurrent requests share
-// produce round trips, and several producer lanes keep independent decisions from queueing behind
-// each other. When Kafka cannot acknowledge in time, `reject` refuses the request and `spool`
-// commits the record to a local spool that is published, in order, later.
+// produce round trips, and several producer lanes keep a request from queueing behind a round trip
+// already in flight. When Kafka cannot acknowledge in time, `reject` refuses the request and
+// `spool` commits the record to a local spool that is published, in order, later.
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { Kafka } from 'kafkajs';
 import type { KafkaAuditConfig } from '../config/schema.js';
@@ -9,7 +9,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditSpool } from './audit-spool.js';
 import { BatchTimeoutError } from './batcher.js';
-import { createProducerLane, laneOf, type LaneMessage, type ProducerLane } from './producer-lane.js';
+import { createProducerLane, freestLane, laneOf, type LaneMessage, type ProducerLane } from './producer-lane.js';
 import { recordBytes } from './record-bytes.js';
 import type { AuditSink, ComponentStatus } from './sink.js';
 
@@ -72,16 +72,23 @@ export function createKafkaSink(options: KafkaSinkOptions): AuditSink & { connec
   const connected = (): boolean => lanes.every((l) => l.connected());
   const lastError = (): string | undefined => lanes.map((l) => l.lastError()).find((e) => e !== undefined);
   const laneFor = (m: LaneMessage): ProducerLane => lanes[laneOf(m.key, lanes.length)]!;
+  let turn = 0;
 
   /**
    * Resolves once Kafka acknowledged every message. A message still queued when the deadline
    * passes is withdrawn; one already sent may still land later, which the consumer's dedupe by
    * record id absorbs.
+   *
+   * Any lane will do: the pipeline publishes a request's outcome only after its decision was
+   * acknowledged, so records of one call never race records of an earlier call. The messages of
+   * one call share a lane, which sends them in order.
    */
   async function sendAll(messages: readonly LaneMessage[], deadlineMs: number): Promise<void> {
     const t = timeout(deadlineMs);
+    const lane = freestLane(lanes, turn);
+    turn = (turn + 1) % lanes.length;
     try {
-      await Promise.race([Promise.all(messages.map((m) => laneFor(m).submit(m, deadlineMs))), t.promise]);
+      await Promise.race([Promise.all(messages.map((m) => lane.submit(m, deadlineMs))), t.promise]);
     } finally {
       t.cancel();
     }

@@ -1,10 +1,10 @@
 // One idempotent Kafka producer with its own send queue. Sends on a producer never overlap
-// (kafkajs's idempotent producer breaks sequence numbers when they do), so the sink runs several
-// lanes side by side and routes every record of a decision to the same lane, which keeps a
-// decision's records in order while different decisions do not wait for each other.
+// (kafkajs's idempotent producer breaks sequence numbers when they do), so a record arriving while
+// a send is in flight waits for it; the sink runs several lanes side by side and hands each new
+// record to a lane that can send it at once.
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
-import { createBatcher, type Batcher } from './batcher.js';
+import { createBatcher, type Batcher, type BatcherState } from './batcher.js';
 
 export interface LaneMessage {
   key: string;
@@ -21,6 +21,10 @@ export interface ProducerLane {
   submit(message: LaneMessage, timeoutMs: number): Promise<void>;
   /** Resolves when everything submitted so far was sent or failed. */
   drain(): Promise<void>;
+  /** Whether a message submitted now is sent at once, joins a send about to start, or waits for one in flight. */
+  state(): BatcherState;
+  /** Messages waiting for a send. */
+  pending(): number;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,8 @@ export function createProducerLane(options: { kafka: Kafka; topic: string; linge
     lastError: () => lastError,
     submit: (message, timeoutMs) => batcher.submit(message, timeoutMs),
     drain: () => batcher.drain(),
+    state: () => batcher.state(),
+    pending: () => batcher.pending(),
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
@@ -112,7 +118,30 @@ export function createProducerLane(options: { kafka: Kafka; topic: string; linge
   };
 }
 
-/** FNV-1a of the key: a stable lane for every record of one decision. */
+/**
+ * The lane where a record waits least: one about to send (it joins that round trip), else an
+ * idle one, else the one with the shortest queue. Only for records whose order against earlier
+ * ones is already settled, e.g. an outcome published after its decision was acknowledged.
+ * Ties go to the first lane from `start` on: a caller moving `start` along spreads records over
+ * every lane, so while traffic flows no lane's connection sits idle until the broker closes it
+ * and the next burst pays for a reconnect.
+ */
+export function freestLane<L extends Pick<ProducerLane, 'state' | 'pending'>>(lanes: readonly L[], start = 0): L {
+  let best = lanes[0]!;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < lanes.length; i++) {
+    const lane = lanes[(start + i) % lanes.length]!;
+    const state = lane.state();
+    const rank = state === 'gathering' ? -2 : state === 'idle' ? -1 : lane.pending();
+    if (rank < bestRank) {
+      best = lane;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/** FNV-1a of the key: a stable lane for every record of one decision, which keeps them in order when they are sent together. */
 export function laneOf(key: string, lanes: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
