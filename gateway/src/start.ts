@@ -47,7 +47,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const redactionKey = loadRedactionKey(config.redaction.hash_key_file);
   if (redactionKey.ephemeral) logger.warn('redaction.hash_key_file is not set: hashed values are comparable only within this process');
   const audit = await createAuditSink(config.audit, logger);
-  const commit = createContentCommit(config.audit, { classify: (text) => classifiers.current.classify(text) }, clock);
+  const commit = createContentCommit(config.audit, { classifyMany: (texts) => classifiers.current.classifyMany(texts) }, clock);
   const identity = createIdentity(config.identity, {
     fetch: fetchImpl,
     clock,

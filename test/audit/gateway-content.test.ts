@@ -118,8 +118,8 @@ describe('content kept by policy, and erasure, through the gateway', () => {
     assert.deepEqual(await store.read(of('full', 'outcome'), keys), { response: { mode: 'full', text: answer } });
     assert.deepEqual(await store.read(of('streamed', 'outcome'), keys), { response: { mode: 'full', text: answer } });
     const redacted = await store.read(of('redacted', 'decision'), keys);
-    assert.equal(redacted.request?.text, JSON.stringify(['File the claim for John, SSN [US_SSN], by Friday.']));
-    assert.match((await store.read(of('redacted', 'outcome'), keys)).response?.text ?? '', /^Done\. Reference for SSN \[US_SSN\] filed\.$/);
+    assert.equal(redacted.request?.text, JSON.stringify(['File the claim for John, SSN <US_SSN_1>, by Friday.']));
+    assert.match((await store.read(of('redacted', 'outcome'), keys)).response?.text ?? '', /^Done\. Reference for SSN <US_SSN_1> filed\.$/);
     await assert.rejects(store.read(of('hash', 'decision'), keys), { code: 'AUD_ERR_CONTENT_UNAVAILABLE' });
   });
 

@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Classifier } from '../classify/index.js';
 import { openAuditSpool } from './audit-spool.js';
 import { createContentRecorder, type Commit } from './commitment.js';
-import { createRedactor } from './content-redaction.js';
+import { createContentRedactor } from './content-redaction.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createLedgerSink } from './ledger-sink.js';
 import type { AuditSink } from './sink.js';
@@ -79,8 +79,8 @@ export async function createAuditSink(config: GatewayConfig['audit'], logger: Lo
 }
 
 /** Commitments under per-subject keys, and the content store for what policies keep. */
-export function createContentCommit(config: GatewayConfig['audit'], classifier: Pick<Classifier, 'classify'>, clock: () => number): Commit {
+export function createContentCommit(config: GatewayConfig['audit'], classifier: Pick<Classifier, 'classifyMany'>, clock: () => number): Commit {
   const masterKey = readOrCreateMasterKey(config.commitment_key_file, config.create_commitment_key);
   const keys = new SubjectKeyStore({ dir: config.content.keys_dir, masterKey, cacheMs: config.content.key_cache_ms, clock });
-  return createContentRecorder({ keys, store: new ContentStore(config.content.store_dir), redact: createRedactor(classifier) });
+  return createContentRecorder({ keys, store: new ContentStore(config.content.store_dir), redact: createContentRedactor(classifier) });
 }

@@ -32,7 +32,7 @@ export function contentModeOf(policyAudit: unknown): ContentMode {
   return MODES.includes(value as ContentMode) ? (value as ContentMode) : 'hash';
 }
 
-export function createContentRecorder(deps: { keys: SubjectKeyStore; store: ContentStore; redact: (text: string) => string }): Commit {
+export function createContentRecorder(deps: { keys: SubjectKeyStore; store: ContentStore; redact: (texts: readonly string[]) => string[] }): Commit {
   return {
     async attach(record, mode, parts) {
       if (mode === 'none') {
@@ -42,11 +42,11 @@ export function createContentRecorder(deps: { keys: SubjectKeyStore; store: Cont
       const texts: { part: 'request' | 'response'; text: string; kept: () => string }[] = [];
       if (parts.request) {
         const request = parts.request;
-        texts.push({ part: 'request', text: JSON.stringify(request), kept: () => JSON.stringify(request.map(deps.redact)) });
+        texts.push({ part: 'request', text: JSON.stringify(request), kept: () => JSON.stringify(deps.redact(request)) });
       }
       if (parts.response !== undefined) {
         const response = parts.response;
-        texts.push({ part: 'response', text: response, kept: () => deps.redact(response) });
+        texts.push({ part: 'response', text: response, kept: () => deps.redact([response])[0] ?? '' });
       }
       try {
         const key = await deps.keys.getOrCreate(record.principal.iss, record.principal.sub);

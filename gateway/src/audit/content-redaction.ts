@@ -1,18 +1,11 @@
-// Redacted copies of prompts and answers for the content store: every entity the classifier finds is replaced by its type.
+// Redacted copies of prompts and answers for the content store: every entity the classifier finds
+// becomes a numbered placeholder of its type (`<US_SSN_1>`), by the same engine that redacts
+// prompts, numbered across all the texts of one part so equal values keep one placeholder.
 import type { Classifier } from '../classify/index.js';
+import { createRedactor } from '../redact/index.js';
 
-/** A function replacing each detected entity (SSN, card number, e-mail, key…) with `[TYPE]`. */
-export function createRedactor(classifier: Pick<Classifier, 'classify'>): (text: string) => string {
-  return (text) => {
-    const entities = [...classifier.classify(text).entities].sort((a, b) => a.start - b.start || b.end - a.end);
-    let out = '';
-    let at = 0;
-    for (const e of entities) {
-      // Overlapping findings are covered by the first (widest) one.
-      if (e.start < at) continue;
-      out += `${text.slice(at, e.start)}[${e.type}]`;
-      at = e.end;
-    }
-    return out + text.slice(at);
-  };
+const EVERY_TYPE = createRedactor({ operators: { '*': 'placeholder' } });
+
+export function createContentRedactor(classifier: Pick<Classifier, 'classifyMany'>): (texts: readonly string[]) => string[] {
+  return (texts) => EVERY_TYPE.redact(texts, classifier.classifyMany(texts)).texts;
 }
