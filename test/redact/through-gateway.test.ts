@@ -5,6 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
@@ -47,6 +49,38 @@ function answerFor(body: Record<string, unknown>): string {
   return `You wrote: ${last}`;
 }
 
+/**
+ * A loopback provider in OpenAI's format whose answer is a tool call carrying a token in its
+ * arguments, whole or streamed in small pieces.
+ */
+async function startToolCallingUpstream(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const args = JSON.stringify({ repo: 'acme/app', token: TOKEN });
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { stream?: boolean; model: string };
+      const base = { id: 'chatcmpl-tool', created: 1_700_000_000, model: body.model };
+      if (!body.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'clone', arguments: args } }] }, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const send = (choice: unknown): boolean => res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [choice] })}\n\n`);
+      send({ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'clone', arguments: '' } }] }, finish_reason: null });
+      for (const piece of args.match(/[\s\S]{1,4}/g) ?? []) send({ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null });
+      send({ index: 0, delta: {}, finish_reason: 'tool_calls' });
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 function ledger(gw: TestGateway): AuditRecordV1[] {
   return readLedgerRecords(join(gw.ledgerDir, 'default'));
 }
@@ -72,6 +106,7 @@ async function pairOf(gw: TestGateway, decisionId: string | null | undefined): P
 
 describe('redaction and answer guarding through the gateway', () => {
   let upstream: FakeOpenAI;
+  let toolUpstream: { baseUrl: string; close: () => Promise<void> };
   let reversible: TestGateway;
   let plain: TestGateway;
   let immediate: TestGateway;
@@ -79,6 +114,7 @@ describe('redaction and answer guarding through the gateway', () => {
 
   before(async () => {
     upstream = await startFakeOpenAI({ answer: answerFor, chunkChars: 3 });
+    toolUpstream = await startToolCallingUpstream();
     const bundle = await buildSignedFixtureBundle({ 'request.rego': REQUEST_REGO, 'response.rego': RESPONSE_REGO });
     const configure = (restore: boolean, release: 'after_scan' | 'immediate' = 'after_scan') => (config: Record<string, unknown>): void => {
       const dir = config['audit'] as { ledger: { dir: string } };
@@ -90,10 +126,12 @@ describe('redaction and answer guarding through the gateway', () => {
       config['providers'] = [
         { name: 'echo', type: 'echo' },
         { name: 'openai', type: 'openai', base_url: upstream.baseUrl, api_key_file: join(bundleDir, 'openai.key'), timeout_ms: 5000 },
+        { name: 'tools', type: 'openai', base_url: toolUpstream.baseUrl, api_key_file: join(bundleDir, 'openai.key'), timeout_ms: 5000 },
       ];
       config['models'] = [
         { name: 'echo', provider: 'echo' },
         { name: 'gpt', provider: 'openai', upstream_model: 'gpt-4o-mini' },
+        { name: 'gpt-tools', provider: 'tools', upstream_model: 'gpt-4o-mini' },
       ];
       config['redaction'] = { restore, hash_key_file: join(bundleDir, 'hash.key') };
       config['answers'] = { stream_release: release };
@@ -110,6 +148,7 @@ describe('redaction and answer guarding through the gateway', () => {
     await plain?.close();
     await immediate?.close();
     await upstream?.close();
+    await toolUpstream?.close();
   });
 
   it('forwards the prompt redacted and, in reversible mode, returns the answer restored', async () => {
@@ -242,6 +281,25 @@ describe('redaction and answer guarding through the gateway', () => {
     const { outcome } = await pairOf(plain, response.headers.get('x-palisade-decision-id'));
     assert.equal(outcome.outcome?.error?.code, 'GW_ERR_RESPONSE_BLOCKED');
     assert.equal(outcome.policy?.allow, false);
+  });
+
+  it('withholds a tool call whose arguments hold a secret, whole and streamed', async () => {
+    const client = new OpenAI({ apiKey: ANALYST_KEY, baseURL: `${plain.url}/v1`, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'clone the repo' }];
+    await assert.rejects(client.chat.completions.create({ model: 'gpt-tools', messages }), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.PermissionDeniedError, String(err));
+      assert.ok(!JSON.stringify(err.error).includes('ghp_'));
+      return true;
+    });
+    const stream = await client.chat.completions.create({ model: 'gpt-tools', stream: true, messages });
+    let args = '';
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of stream) args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      })(),
+      (err: unknown) => err instanceof OpenAI.APIError && /withheld by policy|contains a secret/.test(err.message),
+    );
+    assert.ok(!args.includes('ghp_'), `no part of the token reached the caller: ${args}`);
   });
 
   it('in immediate mode, passes text as it comes and still ends the stream when the answer is blocked', async () => {

@@ -3,7 +3,7 @@
 // the response policy can end the stream before a secret reaches the caller, and its `redact` and
 // the prompt's placeholders (reversible mode) rewrite the text of the events it releases.
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { createStreamScanner, type Classifier, type Classification, type Entity } from '../classify/index.js';
+import { createStreamScanner, LABEL_ORDER, type Classifier, type Classification, type Entity } from '../classify/index.js';
 import type { PolicyOutput } from '../policy/index.js';
 import { createRestorer, hashValue, maskValue, operatorsFromPolicy, type Operator, type PlaceholderMap, type Restorer } from '../redact/index.js';
 import { PlaceholderBook } from '../redact/placeholder-map.js';
@@ -31,13 +31,40 @@ interface Held {
   /** Offsets of this event's text in the provider's answer. */
   start: number;
   end: number;
+  /** End of this event's tool call arguments in the stream of all arguments. */
+  toolEnd: number;
+}
+
+const NOTHING_FOUND: Classification = Object.freeze({ entities: [], labels: [], counts: {}, injection: { score: 0, detected: false, signals: [] } });
+
+/** One classification of the answer's text and its tool call arguments together, for the decision. */
+export function mergeClassifications(a: Classification, b: Classification): Classification {
+  const counts: Classification['counts'] = { ...a.counts };
+  for (const [type, c] of Object.entries(b.counts)) {
+    const prior = counts[type];
+    counts[type] = prior ? { count: prior.count + c.count, max_score: Math.max(prior.max_score, c.max_score) } : c;
+  }
+  const labels = new Set([...a.labels, ...b.labels]);
+  return {
+    entities: [...a.entities, ...b.entities],
+    labels: LABEL_ORDER.filter((l) => labels.has(l)),
+    counts,
+    injection: {
+      score: Math.max(a.injection.score, b.injection.score),
+      detected: a.injection.detected || b.injection.detected,
+      signals: [...new Set([...a.injection.signals, ...b.injection.signals])].sort(),
+    },
+  };
 }
 
 export type GuardStep = { blocked: false; events: SseEvent[] } | { blocked: true };
 
 export interface AnswerStreamGuard {
-  /** Takes one provider event (already parsed) and its text; returns the events to send now. */
-  push(ev: SseEvent, parsed: unknown, text: string): GuardStep;
+  /**
+   * Takes one provider event (already parsed), its text and its tool call arguments; returns the
+   * events to send now. Arguments are classified with the text but never rewritten.
+   */
+  push(ev: SseEvent, parsed: unknown, text: string, toolText?: string): GuardStep;
   /** The answer ended: the last scan and decision; returns what is left to send. */
   end(): GuardStep;
   /** The API's final event, its whole-answer text rewritten when the API repeats it there. */
@@ -50,6 +77,11 @@ export interface AnswerStreamGuard {
 
 export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuard {
   const scanner = createStreamScanner(o.classifier, { holdBack: o.holdBackChars, context: o.holdBackChars });
+  const toolScanner = createStreamScanner(o.classifier, { holdBack: o.holdBackChars, context: o.holdBackChars });
+  let textFound: Classification = NOTHING_FOUND;
+  let toolFound: Classification | undefined;
+  let toolPos = 0;
+  let toolSettled = 0;
   const restorer: Restorer | undefined = o.restoreMap && o.restoreMap.entries.size > 0 ? createRestorer(o.restoreMap) : undefined;
   const held: Held[] = [];
   /** Entities found so far, in stream order; the current decision says which of them to redact. */
@@ -114,7 +146,8 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
       const h = held[0]!;
       // Restoring needs the next piece to tell a placeholder split across events from plain text.
       const waitsForNext = restorer !== undefined && h.start === lastTextAt && h.end > h.start;
-      if (!final && (h.end > limit || waitsForNext)) break;
+      const toolsHeld = o.release !== 'immediate' && h.toolEnd > toolSettled;
+      if (!final && (h.end > limit || waitsForNext || toolsHeld)) break;
       held.shift();
       if (h.end === h.start) {
         out.push((rewritten && o.reader.withWholeText?.(h.ev, h.parsed, sent)) || h.ev);
@@ -142,30 +175,40 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
     found.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
-  function judged(classification: Classification, final: boolean): boolean {
-    const verdict = o.judge(classification, final);
+  function judged(final: boolean): boolean {
+    const verdict = o.judge(toolFound ? mergeClassifications(textFound, toolFound) : textFound, final);
     if (!verdict.allow) return false;
     adopt(verdict.output);
     return true;
   }
 
   return {
-    push(ev, parsed, text) {
-      held.push({ ev, parsed, start: pos, end: pos + text.length });
+    push(ev, parsed, text, toolText = '') {
+      if (toolText.length > 0) {
+        toolPos += toolText.length;
+        const update = toolScanner.push(toolText);
+        toolFound = update.classification;
+        toolSettled = update.settled;
+        if (update.entities.length > 0 && !judged(false)) return { blocked: true };
+      }
+      held.push({ ev, parsed, start: pos, end: pos + text.length, toolEnd: toolPos });
       if (text.length === 0) return { blocked: false, events: releaseUpTo(o.release === 'immediate' ? pos : settled, false) };
       lastTextAt = pos;
       pos += text.length;
       answer += text;
       const update = scanner.push(text);
+      textFound = update.classification;
       addFound(update.entities);
-      if (update.entities.length > 0 && !judged(update.classification, false)) return { blocked: true };
+      if (update.entities.length > 0 && !judged(false)) return { blocked: true };
       settled = update.settled;
       return { blocked: false, events: releaseUpTo(o.release === 'immediate' ? pos : settled, false) };
     },
     end() {
       const update = scanner.end();
+      textFound = update.classification;
+      toolFound = toolScanner.end().classification;
       addFound(update.entities);
-      if (!judged(update.classification, true)) return { blocked: true };
+      if (!judged(true)) return { blocked: true };
       return { blocked: false, events: releaseUpTo(pos, true) };
     },
     finalEvent(ev) {

@@ -155,7 +155,8 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
         deps.cache.store(cachePlan, upstream.status, upstream.body);
       }
       // The answer is classified and decided on before anything of it reaches the caller.
-      const answerClass = deps.classifier.classifyMany(providerTexts);
+      // Tool call arguments are judged with the text; entity parts past the text are never rewritten.
+      const answerClass = deps.classifier.classifyMany([...providerTexts, ...adapter.answerToolTexts(upstream.body)]);
       const verdict = decideAnswer(deps, input, answerClass, { chars: providerText.length, ...(usage ? { usage } : {}) });
       let blocked: GatewayError | undefined = verdict.result.allow ? undefined : blockedAnswerError(verdict);
       let answer: RewrittenAnswer = { body: upstream.body, text: providerText };

@@ -113,7 +113,7 @@ export async function relayStream(c: StreamContext): Promise<void> {
       const piece = adapter.stream.text(ev, parsedEvent);
       text += piece;
       usage = adapter.stream.usage(ev, parsedEvent) ?? usage;
-      const step = guard.push(ev, parsedEvent, piece);
+      const step = guard.push(ev, parsedEvent, piece, adapter.stream.toolText(ev, parsedEvent));
       if (step.blocked) {
         blocked = true;
         break;

@@ -118,6 +118,10 @@ export const anthropicMessagesAdapter: ApiAdapter = {
   parse: parseAnthropicMessages,
   answerText: (body) => collectTexts(body, walkAnthropicAnswer).join(''),
   answerTexts: (body) => collectTexts(body, walkAnthropicAnswer),
+  answerToolTexts: (body) =>
+    arr(obj(body)['content'])
+      .filter((b) => obj(b)['type'] === 'tool_use')
+      .map((b) => JSON.stringify(obj(b)['input'] ?? {})),
   withAnswerTexts: (body, texts) => replaceTexts(body, walkAnthropicAnswer, texts),
   withPromptTexts: (body, texts) => replaceTexts(body, walkAnthropicPrompt, texts),
   usage: (body) => usageOf(obj(body)['usage']),
@@ -131,6 +135,11 @@ export const anthropicMessagesAdapter: ApiAdapter = {
     },
     // message_delta carries the totals (input tokens too, on current API versions).
     usage: (ev, parsed) => (ev.event === 'message_delta' ? usageOf(obj(parsed)['usage']) : undefined),
+    toolText: (ev, parsed) => {
+      if (ev.event !== 'content_block_delta') return '';
+      const delta = obj(obj(parsed)['delta']);
+      return delta['type'] === 'input_json_delta' ? (str(delta['partial_json']) ?? '') : '';
+    },
     withText: (ev, parsed, text) => {
       obj(obj(parsed)['delta'])['text'] = text;
       return { ...ev, data: JSON.stringify(parsed) };

@@ -47,6 +47,16 @@ export const walkChatPrompt: TextWalk<Record<string, unknown>> = (body, visit) =
   }
 };
 
+/** The `function.arguments` strings of a list of tool calls (whole, or a stream's pieces). */
+function toolArguments(calls: unknown): string[] {
+  const out: string[] = [];
+  for (const call of arr(calls)) {
+    const args = obj(obj(call)['function'])['arguments'];
+    if (typeof args === 'string' && args !== '') out.push(args);
+  }
+  return out;
+}
+
 /** The assistant text of each choice of a whole answer. */
 const walkChatAnswer: TextWalk<unknown> = (body, visit) => {
   for (const choice of arr(obj(body)['choices'])) {
@@ -95,6 +105,7 @@ export const openAIChatAdapter: ApiAdapter = {
   parse: parseOpenAIChat,
   answerText,
   answerTexts: (body) => collectTexts(body, walkChatAnswer),
+  answerToolTexts: (body) => arr(obj(body)['choices']).flatMap((c) => toolArguments(obj(obj(c)['message'])['tool_calls'])),
   withAnswerTexts: (body, texts) => replaceTexts(body, walkChatAnswer, texts),
   withPromptTexts: (body, texts) => replaceTexts(body, walkChatPrompt, texts),
   usage: usageOf,
@@ -103,6 +114,7 @@ export const openAIChatAdapter: ApiAdapter = {
     isJson: (ev) => ev.data !== '[DONE]',
     text: (_ev, parsed) => deltaText(parsed),
     usage: (_ev, parsed) => usageOf(parsed),
+    toolText: (_ev, parsed) => arr(obj(parsed)['choices']).flatMap((c) => toolArguments(obj(obj(c)['delta'])['tool_calls'])).join(''),
     withText: (ev, parsed, text) => {
       // One text stream per answer: with several choices (n > 1) the rewritten text goes to the first.
       let first = true;

@@ -63,6 +63,7 @@ export const openAIEmbeddingsAdapter: ApiAdapter = {
   parse: parseOpenAIEmbeddings,
   answerText: () => '',
   answerTexts: () => [],
+  answerToolTexts: () => [],
   withAnswerTexts: (body) => body,
   withPromptTexts: (body, texts) => replaceTexts(body, walkEmbeddingsInput, texts),
   usage: (body): Usage | undefined => {
@@ -76,6 +77,7 @@ export const openAIEmbeddingsAdapter: ApiAdapter = {
     isJson: () => false,
     text: () => '',
     usage: () => undefined,
+    toolText: () => '',
     withText: (ev) => ev,
     errorEvent: (err, decisionId) => ({ data: JSON.stringify(errorBody(err, 'openai', { decisionId })) }),
   },

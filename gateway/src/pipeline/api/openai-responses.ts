@@ -130,6 +130,11 @@ export const openAIResponsesAdapter: ApiAdapter = {
   parse: parseOpenAIResponses,
   answerText: responsesText,
   answerTexts: (body) => collectTexts(body, walkResponsesAnswer),
+  answerToolTexts: (body) =>
+    arr(obj(body)['output'])
+      .map((item) => obj(item))
+      .filter((item) => item['type'] === 'function_call' && typeof item['arguments'] === 'string')
+      .map((item) => item['arguments'] as string),
   withAnswerTexts: (body, texts) => replaceTexts(body, walkResponsesAnswer, texts),
   withPromptTexts: (body, texts) => replaceTexts(body, walkResponsesPrompt, texts),
   usage: (body) => usageOf(obj(body)['usage']),
@@ -138,6 +143,7 @@ export const openAIResponsesAdapter: ApiAdapter = {
     isJson: () => true,
     text: (ev, parsed) => (ev.event === 'response.output_text.delta' ? (str(obj(parsed)['delta']) ?? '') : ''),
     usage: (ev, parsed) => (ev.event !== undefined && FINAL_EVENTS.has(ev.event) ? usageOf(obj(obj(parsed)['response'])['usage']) : undefined),
+    toolText: (ev, parsed) => (ev.event === 'response.function_call_arguments.delta' ? (str(obj(parsed)['delta']) ?? '') : ''),
     withText: (ev, parsed, text) => {
       obj(parsed)['delta'] = text;
       return { ...ev, data: JSON.stringify(parsed) };

@@ -32,6 +32,8 @@ export interface ApiAdapter {
   answerText(body: unknown): string;
   /** The same text as separate pieces (choices, content blocks), in order. */
   answerTexts(body: unknown): string[];
+  /** Tool call arguments in a whole answer: classified for the response decision, never rewritten. */
+  answerToolTexts(body: unknown): string[];
   /** A copy of a whole answer with its pieces (as `answerTexts` lists them) replaced. */
   withAnswerTexts(body: unknown, texts: readonly string[]): unknown;
   /** A copy of the request body with its prompt texts (as `parse(...).texts` lists them) replaced. */
@@ -47,6 +49,8 @@ export interface StreamReader {
   /** Text added by this event. */
   text(ev: SseEvent, parsed: unknown): string;
   usage(ev: SseEvent, parsed: unknown): Usage | undefined;
+  /** Tool call arguments added by this event: classified with the answer, never rewritten. */
+  toolText(ev: SseEvent, parsed: unknown): string;
   /** The event with its text (as `text` reads it) replaced; `parsed` may be changed. */
   withText(ev: SseEvent, parsed: unknown, text: string): SseEvent;
   /**
