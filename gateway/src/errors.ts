@@ -111,3 +111,8 @@ export class GatewayError extends Error {
 export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError;
 }
+
+/** The error itself when it is one of ours, else an internal error that keeps it as its cause. */
+export function toGatewayError(err: unknown): GatewayError {
+  return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
+}

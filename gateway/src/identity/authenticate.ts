@@ -1,7 +1,7 @@
 // Decides who a request is for: the application's credential (API key, JWT or opaque token), the
 // person behind it (a user token header or a trusted proxy's headers), and the agents between.
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError, toGatewayError } from '../errors.js';
 import { looksLikeApiKey } from './api-key-format.js';
 import type { ApiKeyStore } from './api-keys.js';
 import { identityError, type AuthOutcome, type IdentityErrorCode } from './auth-failure.js';
@@ -72,10 +72,6 @@ function checkSyntax(token: string, maxBytes: number, what: string): void {
 function aboutUserToken(err: unknown, header: string): GatewayError {
   if (!isGatewayError(err) || err.status !== 401) return toGatewayError(err);
   return identityError(err.code as IdentityErrorCode, `User token (${header}): ${err.detail ?? err.message}`, err.cause);
-}
-
-function toGatewayError(err: unknown): GatewayError {
-  return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
 }
 
 /** The person, acting through the application: policies see the person with `app` naming the application. */

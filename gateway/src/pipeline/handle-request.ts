@@ -3,7 +3,7 @@
 // durable, and no answer (or final stream event) reaches the caller before its outcome record is.
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, toGatewayError } from '../errors.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../audit/records.js';
 import { contentModeOf } from '../audit/commitment.js';
 import { createMeteredPublish } from '../audit/metered-publish.js';
@@ -25,10 +25,6 @@ type Outcome = NonNullable<AuditRecordV1['outcome']>;
 /** The decision's `headers`; their names and values were checked against the output schema. */
 function setPolicyHeaders(res: Response, output: PolicyOutput | undefined): void {
   for (const [name, value] of Object.entries(output?.headers ?? {})) res.setHeader(name, value);
-}
-
-function toGatewayError(err: unknown): GatewayError {
-  return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
 }
 
 export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): RequestHandler {

@@ -4,7 +4,7 @@
 // API's error event instead.
 import type { Response } from 'express';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError, toGatewayError } from '../errors.js';
 import type { MeteredPublish } from '../audit/metered-publish.js';
 import { outcomeRecord, type RecordBase } from '../audit/records.js';
 import type { ModelRoute } from '../providers/registry.js';
@@ -55,10 +55,6 @@ export function writeEvent(res: Response, ev: SseEvent): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-function toGatewayError(err: unknown): GatewayError {
-  return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
 }
 
 /** The error a blocking response decision gives the caller. */

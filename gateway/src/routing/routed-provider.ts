@@ -2,7 +2,7 @@
 // a failing target with backoff while nothing has reached the caller, falls back to the next
 // target (translating formats as needed), and records every attempt. A stream counts as started
 // once its first event arrives; nothing is retried after that.
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError, toGatewayError } from '../errors.js';
 import type { RoutingConfig, RoutingStrategy } from '../config/schema.js';
 import { isRetryable, retryAfterOf, upstreamError, upstreamStatusOf } from '../providers/upstream-error.js';
 import type { SseEvent } from '../providers/sse.js';
@@ -40,10 +40,6 @@ export interface RouterDeps {
   metrics: RoutingMetrics;
   clock: () => number;
   random: () => number;
-}
-
-function toGatewayError(err: unknown): GatewayError {
-  return isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
 }
 
 /** Yields the peeked first event, then the rest; reports a failure after the start to the breaker. */

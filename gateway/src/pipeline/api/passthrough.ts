@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Dispatcher } from 'undici';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { GatewayError, isGatewayError } from '../../errors.js';
+import { GatewayError, toGatewayError } from '../../errors.js';
 import type { PassthroughConfig } from '../../config/schema.js';
 import { bodyCommitmentText } from '../../audit/body-commitment-text.js';
 import { contentModeOf } from '../../audit/commitment.js';
@@ -146,7 +146,7 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
         await publish([outcomeRecord(deps.ids, base, left)], 'outcome');
         return;
       }
-      const gwErr = isGatewayError(err) ? err : new GatewayError('GW_ERR_INTERNAL', { cause: err });
+      const gwErr = toGatewayError(err);
       deps.metrics.upstreamErrors.inc({ provider: route.provider, code: gwErr.code });
       const failed = outcome(gwErr.status);
       failed.error = { code: gwErr.code, message: gwErr.message };
