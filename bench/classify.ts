@@ -4,6 +4,7 @@
 // request that carries the same prompt: work the gateway does for every request anyway.
 
 import { createClassifier } from '../gateway/src/classify/index.js';
+import { detectInjection } from '../gateway/src/classify/injection/detect-injection.js';
 
 /** Prose with the values a support or finance prompt carries, about one value per 300 characters. */
 const PARAGRAPHS = [
@@ -25,6 +26,24 @@ const PROSE = [
   'Second, the reporting pages should load in under a second for large accounts, which means caching the totals. ',
   'Third, the onboarding flow must explain the permissions model better; support tickets about it doubled. ',
   'Keep the answer short, friendly and in plain English, and do not promise dates we cannot keep. ',
+];
+
+/** Everyday requests in several of the languages the injection cues cover. */
+const MULTILINGUAL = [
+  'Bitte fasse die folgenden Notizen zusammen und schreibe eine freundliche Antwort an das Team. ',
+  'Por favor, revisa el informe trimestral y destaca los tres riesgos principales para la dirección. ',
+  'Пожалуйста, переведи это письмо клиенту на русский язык и сохрани вежливый тон. ',
+  '请把下面的会议记录整理成五个要点，并列出每个任务的负责人。 ',
+  '次の議事録を要約して、来週までの作業を箇条書きにしてください。 ',
+  'لطفاً این گزارش را خلاصه کن و نکات مهم را برای مدیر بفرست. ',
+];
+
+/** Licence-like prose in the second person and the imperative, as teams paste it for review. */
+const LEGAL = [
+  'You may reproduce and distribute copies of the Work in any medium, provided that you give recipients a copy of this Licence. ',
+  'You must not remove any copyright, patent or attribution notice from the Source form of the Work. ',
+  'The Licensor shall not be liable for any damages arising from the use of the Work, except where required by applicable law. ',
+  'If you breach any term of this Agreement, your rights under it terminate automatically without notice. ',
 ];
 
 function prompt(size: number, paragraphs: readonly string[] = PARAGRAPHS): string {
@@ -85,6 +104,13 @@ export async function benchClassify(): Promise<string[]> {
     lines.push(
       `| ${size >= 1024 ? `${size / 1024} KB` : `${size} B`}${kind} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 99))} | ${mbPerS.toFixed(1)} | ${fmt(percentile(baseline, 50))} | ${(percentile(times, 50) / percentile(baseline, 50)).toFixed(1)}x |`,
     );
+  }
+  // The injection detector alone (the fast tier: rules, cues in 17 languages, the model), 2 KB prompts.
+  lines.push('', 'Injection detection alone, 2 KB prompts', '| prompt | p50 | p99 |', '|---|---|---|');
+  for (const [kind, paragraphs] of [['English prose', PROSE], ['values (support ticket)', PARAGRAPHS], ['multilingual prose', MULTILINGUAL], ['licence prose', LEGAL]] as const) {
+    const text = prompt(2048, paragraphs);
+    const times = measure(() => detectInjection(text, 0.5), budgetMs);
+    lines.push(`| ${kind} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 99))} |`);
   }
   const big = prompt(1024 * 1024);
   const bigTimes: number[] = [];

@@ -11,12 +11,29 @@
 //   precision and recall on the project corpus; injection recall >= 0.90 on the attack test splits
 //   with <= 5% of the benign test splits flagged (when the datasets folder is present).
 //
+// - Prompt injection on text the detector was not developed on:
+//   - leave-one-family-out: for each family of the training data (a dataset's upstream source:
+//     in-the-wild jailbreak templates, BIPIA text and code instructions, PromptInject hijacks,
+//     system-prompt extraction, NotInject, self-instruct seeds, the project's examples), the model
+//     is retrained without that family and the whole detector is measured on all of its rows,
+//     train and test splits alike;
+//   - the project's held-out sets (test/corpus/injection-holdout-*.jsonl): multilingual attacks,
+//     hand-written attacks and hard benign text, per family and per language. The development
+//     split is printed by default; the frozen final split only with --final (look at it once per
+//     change, see docs/classification.md).
+//
+//   node --conditions=development --import tsx scripts/eval-classify.ts [DATASETS_DIR] [--final] [--no-lofo]
+//
 // DATASETS_DIR defaults to ../shared/datasets next to the repository; without it only the project
-// corpus is measured.
+// corpus and the held-out sets are measured.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectInjection } from '../gateway/src/classify/injection/detect-injection.js';
+import { injectionModel, loadInjectionModel, type InjectionModel } from '../gateway/src/classify/injection/injection-model.js';
 import { createClassifier, ENTITY_TYPES, type Classifier } from '../gateway/src/classify/index.js';
+import { BITS, quantise, readRows, readTrainingRows, STRIDE, trainOn, WINDOW, type Row } from './injection-training.js';
 import { loadPiiCorpus, loadPromptCorpus, type PiiCase, type PromptCase } from '../test/corpus/load-corpus.js';
 import { finishScores, scoreDocument, type TypeScore } from '../test/corpus/score-spans.js';
 
@@ -96,10 +113,134 @@ function printPrompts(results: readonly PromptResult[]): void {
   }
 }
 
+interface HoldoutCase extends PromptCase {
+  family: string;
+  lang: string;
+}
+
+interface Tally {
+  attacks: number;
+  caught: number;
+  benign: number;
+  flagged: number;
+}
+
+function tallyCell(attacks: number, caught: number): string {
+  return attacks > 0 ? `${caught}/${attacks} (${pct(caught / attacks)})` : '-';
+}
+
+function printTallies(title: string, key: string, tallies: Map<string, Tally>): void {
+  process.stdout.write(`\n${title}\n| ${key} | attacks caught | benign flagged |\n|---|---|---|\n`);
+  for (const [name, t] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
+    process.stdout.write(`| ${name} | ${tallyCell(t.attacks, t.caught)} | ${tallyCell(t.benign, t.flagged)} |\n`);
+  }
+}
+
+function count(tallies: Map<string, Tally>, key: string, attack: boolean, detected: boolean): void {
+  const t = tallies.get(key) ?? { attacks: 0, caught: 0, benign: 0, flagged: 0 };
+  if (attack) {
+    t.attacks++;
+    if (detected) t.caught++;
+  } else {
+    t.benign++;
+    if (detected) t.flagged++;
+  }
+  tallies.set(key, t);
+}
+
+/** Licence texts many systems ship (Debian's common-licenses); read when present, never copied. */
+const SYSTEM_LICENCES = '/usr/share/common-licenses';
+const LICENCE_FILES = ['GPL-2', 'GPL-3', 'LGPL-3', 'Apache-2.0', 'MPL-2.0'];
+const MIN_PARAGRAPH = 200;
+
+/** False alarms on the paragraphs of real software licences: second-person imperative legal prose. */
+function licenceParagraphs(classifier: Classifier): void {
+  const tallies = new Map<string, Tally>();
+  for (const name of LICENCE_FILES) {
+    const file = join(SYSTEM_LICENCES, name);
+    if (!existsSync(file)) continue;
+    const paragraphs = readFileSync(file, 'utf8')
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter((p) => p.length >= MIN_PARAGRAPH);
+    for (const p of paragraphs) count(tallies, name, false, classifier.classify(p).injection.detected);
+  }
+  if (tallies.size > 0) printTallies(`Licence paragraphs of at least ${MIN_PARAGRAPH} characters (${SYSTEM_LICENCES})`, 'licence', tallies);
+}
+
+/** The project's held-out sets, by family and by language. */
+function holdout(classifier: Classifier, file: string, title: string): void {
+  const cases = jsonLines<HoldoutCase>(file);
+  const byFamily = new Map<string, Tally>();
+  const byLanguage = new Map<string, Tally>();
+  const all = new Map<string, Tally>();
+  for (const c of cases) {
+    const detected = classifier.classify(c.text).injection.detected;
+    const attack = c.label !== 'benign';
+    count(byFamily, c.family, attack, detected);
+    count(byLanguage, c.lang, attack, detected);
+    count(all, 'all', attack, detected);
+  }
+  printTallies(`${title}: by family`, 'family', byFamily);
+  printTallies(`${title}: by language`, 'language', byLanguage);
+  printTallies(`${title}: overall`, 'set', all);
+}
+
+/** Training families: a dataset's upstream source. Giskard's garak rows are near-duplicates of the
+ * in-the-wild templates (the same DAN prompts), so they are one family. */
+function familyOf(row: Row): string {
+  const source = row.source ?? 'project examples';
+  if (source === 'garak') return 'inthewild_jailbreak_llms';
+  if (source.startsWith('NotInject')) return 'NotInject';
+  return source;
+}
+
+/** The classifier's default threshold for PROMPT_INJECTION. */
+const DETECTION_THRESHOLD = 0.5;
+
+function detectWith(model: InjectionModel, text: string): boolean {
+  return detectInjection(text, DETECTION_THRESHOLD, model).detected;
+}
+
+/** Retrains the model without each family in turn and measures the detector on that family. */
+function leaveOneFamilyOut(datasets: string): void {
+  const { rows } = readTrainingRows(datasets);
+  const testRows: Row[] = [];
+  for (const name of PROMPT_SETS) {
+    const file = join(datasets, `${name}.test.jsonl`);
+    if (existsSync(file)) testRows.push(...readRows(file));
+  }
+  testRows.push(...loadPromptCorpus().map((c) => ({ ...c })));
+  const families = [...new Set(rows.map(familyOf))].sort();
+  const tallies = new Map<string, Tally>();
+  const pooled = new Map<string, Tally>();
+  for (const family of families) {
+    const trained = trainOn(rows.filter((r) => familyOf(r) !== family), BITS);
+    const q = quantise(trained);
+    // The shipped threshold: choosing one by cross-validation per family would take five times as long.
+    const model = loadInjectionModel({ format: 'palisade-injection-model/1', bits: BITS, bias: q.bias, scale: q.scale, weights: q.weights, threshold: injectionModel.threshold, window: WINDOW, stride: STRIDE });
+    for (const row of [...rows, ...testRows].filter((r) => familyOf(r) === family)) {
+      const detected = detectWith(model, row.text);
+      count(tallies, family, row.label !== 'benign', detected);
+      count(pooled, 'all families', row.label !== 'benign', detected);
+    }
+  }
+  printTallies('Leave one family out (model retrained without the family; all its rows, train and test)', 'family', tallies);
+  printTallies('Leave one family out, pooled', 'set', pooled);
+}
+
 function main(): number {
-  const datasets = resolve(process.argv[2] ?? join(REPO, '../shared/datasets'));
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { final: { type: 'boolean', default: false }, 'no-lofo': { type: 'boolean', default: false } },
+  });
+  const datasets = resolve(positionals[0] ?? join(REPO, '../shared/datasets'));
   const classifier = createClassifier();
   let failed = false;
+  holdout(classifier, join(REPO, 'test/corpus/injection-holdout-dev.jsonl'), 'Held-out development set (test/corpus/injection-holdout-dev.jsonl)');
+  if (values.final) holdout(classifier, join(REPO, 'test/corpus/injection-holdout-final.jsonl'), 'FROZEN FINAL set (test/corpus/injection-holdout-final.jsonl)');
+  licenceParagraphs(classifier);
 
   // Project corpus: always available, and gated.
   const corpus = piiTable(classifier, loadPiiCorpus());
@@ -143,6 +284,7 @@ function main(): number {
   const withoutBipia = results.filter((r) => r.name !== 'bipia_attacks');
   const indirectFree = withoutBipia.reduce((a, r) => ({ ...a, attacks: a.attacks + r.attacks, caught: a.caught + r.caught }), { ...pooled, name: 'all test splits except bipia_attacks', attacks: 0, caught: 0 });
   printPrompts([...results, pooled, indirectFree, projectPrompts]);
+  if (!values['no-lofo']) leaveOneFamilyOut(datasets);
 
   const recall = pooled.caught / Math.max(1, pooled.attacks);
   const benignRate = pooled.flagged / Math.max(1, pooled.benign);

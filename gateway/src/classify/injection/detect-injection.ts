@@ -3,12 +3,14 @@
 // text), hidden characters and the trained model, and turns it into a score by noisy-OR (each
 // piece of evidence is an independent chance of an attack).
 
-import type { TextProfile } from '../text-profile.js';
+import { profileText, type TextProfile } from '../text-profile.js';
 import type { InjectionResult } from '../types.js';
 import { findEncodedPayloads, MAX_DEPTH, REVERSED_WORDS, ROT13_WORDS } from './decode-payloads.js';
 import { findHiddenUnicode } from './hidden-unicode.js';
-import { injectionModel } from './injection-model.js';
+import { injectionModel, type InjectionModel } from './injection-model.js';
 import { INJECTION_RULES, type InjectionRule } from './injection-rules.js';
+import { findIntentCues, foldForCues, type IntentCue } from './intent-cues.js';
+import { DocumentKind } from './document-kind.js';
 import { normalisePrompt, undoObfuscation } from './normalise-prompt.js';
 
 /** Evidence by key (a rule or a kind of hidden character), each with its signal and weight. */
@@ -21,10 +23,12 @@ const SIGNAL_ORDER = [
   'role_play',
   'jailbreak',
   'system_prompt_exfiltration',
+  'prompt_extraction',
   'data_exfiltration',
   'response_manipulation',
   'malicious_code',
   'chat_template_tokens',
+  'fake_system_message',
   'hidden_unicode',
   'obfuscation',
   'encoded_payload',
@@ -58,6 +62,57 @@ const MODEL_SUPPORT_BAND = 0.25;
  */
 const ADDRESSES_THE_MODEL = /\b(?:you|your|yours|yourself|you're|youre|ai|chatgpt|gpt|assistant|chatbot|bot|llm|model)\b/;
 const WEIGHT_MODEL_UNADDRESSED = 0.45;
+
+/** Signals that say what the text wants from the model; without a strong one, the model's evidence
+ * on formal prose, code or questions about attacks stays below what detects on its own. */
+const INTENT_SIGNALS = new Set(['instruction_override', 'system_prompt_exfiltration', 'persona_override', 'role_play', 'fake_system_message', 'chat_template_tokens']);
+
+/** A chat message object opened right after closing the one the text sits in: `"}, {"role": "system"`. */
+const ROLE_BREAKOUT = /["'}\]]\s{0,8}[}\]]\s{0,8},?\s{0,8}\{\s{0,8}["']?role["']?\s{0,4}:\s{0,4}["'](?:system|developer|assistant)["']/;
+const WEIGHT_ROLE_BREAKOUT = 0.7;
+/** A prompt that opens by closing a JSON string and its object: text meant to escape a template. */
+const OPENS_BY_CLOSING = /^\s{0,8}["']\s{0,8}[}\]]\s{0,8}[}\]]/;
+const WEIGHT_OPENS_BY_CLOSING = 0.35;
+/** A JSON string closed, then a key that sets the model's orders: `"}], "system": "…"`. */
+const KEY_BREAKOUT = /["'][}\]]{1,3}\s{0,8},\s{0,8}["'](?:system|instructions?|developer|system_prompt)["']\s{0,4}:/;
+/** The document the text sits in closed, then a tag of orders opened: `</document><instructions>`. */
+const TAG_BREAKOUT =
+  /<\/(?:document|context|data|input|email|user|user_input|text|article|webpage|page|search_results?|tool_output|content|message)>\s{0,16}<(?:instructions?|system|admin|developer|prompt|system_prompt|assistant)\b/;
+const WEIGHT_BREAKOUT = 0.7;
+
+function hasIntent(evidence: InjectionEvidence, minWeight = 0): boolean {
+  for (const { signal, weight } of evidence.values()) if (INTENT_SIGNALS.has(signal) && weight >= minWeight) return true;
+  return false;
+}
+
+/**
+ * Questions about attacks ("what does 'ignore previous instructions' mean?", "how do I protect my
+ * bot from…") quote the phrases they ask about. In such a text a phrase found only inside quotes
+ * keeps under a third of its weight, and the model alone does not detect.
+ */
+const ASKS_ABOUT =
+  /\bwhat does ["'“‘][^"'”’\n]{1,100}["'”’] mean\b|\bwhat (?:is|are) (?:a |an )?(?:prompt injections?|jailbreaks?|injection attacks?)\b|\bhow (?:do|can|should|would) (?:i|we) (?:protect|defend|prevent|detect|stop|block|test)\b/;
+const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z])'[^'\n]{1,300}'(?![a-z])|‘[^’\n]{1,300}’|«[^»\n]{1,300}»|「[^」\n]{1,300}」/g;
+const DISCUSSED_FACTOR = 0.3;
+/** Intent rules and cues in formal prose or code keep half their weight: enough beside another
+ * signal, not alone. Signals that never name software chores (template tokens, hidden text,
+ * malicious code) keep theirs. */
+const DAMPED_IN_DOCUMENTS = new Set(['instruction_override', 'system_prompt_exfiltration', 'persona_override', 'role_play']);
+const DOCUMENT_FACTOR = 0.5;
+/** What the model says about formal prose and questions about attacks: its n-grams are those of the
+ * attacks such texts quote or resemble, so it only tips a case other evidence has nearly made. */
+const WEIGHT_MODEL_IN_DOCUMENTS = 0.1;
+
+/** Damps the rules of `found` that match only inside quotes of `lower`; `lower` holds some. */
+function dampQuoted(lower: string, found: InjectionEvidence): void {
+  const unquoted = lower.replace(QUOTED, ' " ');
+  if (unquoted === lower) return;
+  const outside: InjectionEvidence = new Map();
+  applyRules(unquoted, unquoted, outside);
+  for (const [key, value] of found) {
+    if (!outside.has(key)) found.set(key, { signal: value.signal, weight: Math.round(value.weight * DISCUSSED_FACTOR * 1000) / 1000 });
+  }
+}
 
 function modelWeight(p: number, threshold: number): number {
   let weight: number;
@@ -188,8 +243,40 @@ function readEncoded(text: string, lower: string, triggers: ReadonlySet<string>,
   }
 }
 
+/**
+ * Adds the phrase rules of one text (`found`) and its intent cues to `evidence`. `cuesOutside`
+ * holds the cues still found with quoted passages removed (null when the text is no question
+ * about attacks).
+ */
+function addIntentEvidence(found: InjectionEvidence, cues: readonly IntentCue[], cuesOutside: ReadonlySet<string> | null, kind: DocumentKind, evidence: InjectionEvidence): void {
+  // Rules and cues of one signal read the same intent: the stronger reading counts, not both.
+  const ruleWeight = new Map<string, number>();
+  for (const { signal, weight } of found.values()) ruleWeight.set(signal, Math.max(ruleWeight.get(signal) ?? 0, weight));
+  const cueWins = new Set<string>();
+  for (const cue of cues) {
+    if ((ruleWeight.get(cue.signal) ?? 0) >= cue.weight) continue;
+    cueWins.add(cue.signal);
+    let weight = cuesOutside === null || cuesOutside.has(cue.key) ? cue.weight : cue.weight * DISCUSSED_FACTOR;
+    if (kind.document) weight *= DOCUMENT_FACTOR;
+    addMax(evidence, cue.key, cue.signal, Math.round(weight * 1000) / 1000);
+  }
+  // A phrase about instructions in a specification, a policy or a code comment is more often about
+  // software; damped rules of one signal count once (the strongest), as phrasings of one chore.
+  const damp = found.size > 0 && [...found.values()].some((e) => DAMPED_IN_DOCUMENTS.has(e.signal)) && kind.document;
+  const strongest = new Map<string, number>();
+  if (damp) for (const { signal, weight } of found.values()) strongest.set(signal, Math.max(strongest.get(signal) ?? 0, weight));
+  for (const [key, { signal, weight }] of found) {
+    if (cueWins.has(signal)) continue;
+    if (!damp || !DAMPED_IN_DOCUMENTS.has(signal)) addMax(evidence, key, signal, weight);
+    else if (strongest.get(signal) === weight) {
+      strongest.delete(signal);
+      addMax(evidence, key, signal, Math.round(weight * DOCUMENT_FACTOR * 1000) / 1000);
+    }
+  }
+}
+
 /** Adds what one text shows to `evidence` (shared across the messages of one prompt). */
-export function collectInjectionEvidence(profile: TextProfile, evidence: InjectionEvidence): void {
+export function collectInjectionEvidence(profile: TextProfile, evidence: InjectionEvidence, model: InjectionModel = injectionModel): void {
   const text = profile.text;
   const lower = profile.lower;
   let normalised = lower;
@@ -205,12 +292,27 @@ export function collectInjectionEvidence(profile: TextProfile, evidence: Injecti
     if (hidden.decodedTags.length > 0) applyRulesToDerived(hidden.decodedTags.toLowerCase(), evidence);
     normalised = normalisePrompt(text, false);
   }
-  const triggers = applyRules(lower, text, evidence);
+  const { cues, defence } = findIntentCues(foldForCues(normalised, !profile.nonAscii));
+  const asks = ASKS_ABOUT.test(lower);
+  const discussion = asks || (defence && lower.includes('?'));
+  const kind = new DocumentKind(text, lower);
+  const found: InjectionEvidence = new Map();
+  const triggers = applyRules(lower, text, found);
+  if (discussion && found.size > 0) dampQuoted(lower, found);
+  const cuesOutside = discussion && cues.length > 0 ? new Set(findIntentCues(foldForCues(normalised.replace(QUOTED, ' " '), !profile.nonAscii)).cues.map((c) => c.key)) : null;
+  addIntentEvidence(found, cues, cuesOutside, kind, evidence);
   // What only shows after folding look-alikes and removing invisible characters was hidden on purpose.
   if (normalised !== lower && applyRulesToDerived(normalised, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
   // NFKC can turn other characters into digits, so only an ASCII text without digits has none.
   const undone = undoObfuscation(normalised, profile.digit || profile.nonAscii);
   if (undone !== null && applyRulesToDerived(undone, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
+  // Break-outs close a JSON object or array, or an element; prose has neither sign.
+  if (lower.includes('}') || lower.includes(']')) {
+    if (ROLE_BREAKOUT.test(lower)) addMax(evidence, 'breakout:role', 'fake_system_message', WEIGHT_ROLE_BREAKOUT);
+    if (OPENS_BY_CLOSING.test(lower)) addMax(evidence, 'breakout:opening', 'fake_system_message', WEIGHT_OPENS_BY_CLOSING);
+    if (KEY_BREAKOUT.test(lower)) addMax(evidence, 'breakout:key', 'fake_system_message', WEIGHT_BREAKOUT);
+  }
+  if (lower.includes('</') && TAG_BREAKOUT.test(lower)) addMax(evidence, 'breakout:tag', 'fake_system_message', WEIGHT_BREAKOUT);
   const budget = { chars: 0, payloads: 0, depth: 0 };
   readEncoded(text, lower, triggers, 0, budget, evidence);
   const work = profile.work;
@@ -218,9 +320,15 @@ export function collectInjectionEvidence(profile: TextProfile, evidence: Injecti
   work.decodedChars += budget.chars;
   work.decodeDepth = Math.max(work.decodeDepth, budget.depth);
 
-  const probability = injectionModel.score(undone ?? normalised, work);
-  let weight = modelWeight(probability, injectionModel.threshold);
+  const probability = model.score(undone ?? normalised, work);
+  let weight = modelWeight(probability, model.threshold);
   if (weight > WEIGHT_MODEL_UNADDRESSED && !ADDRESSES_THE_MODEL.test(undone ?? normalised)) weight = WEIGHT_MODEL_UNADDRESSED;
+  // Formal prose, and questions about attacks in so many words (jailbreaks say "detect" and
+  // "prevent" too), but not code: instructions to slip code into an answer come with code, and the
+  // model knows them. Below WEIGHT_MODEL_SUPPORT the model detects nothing alone, so the check is
+  // only worth its cost beside other evidence.
+  const mayTip = weight > WEIGHT_MODEL_SUPPORT || (weight > WEIGHT_MODEL_IN_DOCUMENTS && evidence.size > 0);
+  if (mayTip && !hasIntent(evidence, WEIGHT_MODEL_AT_THRESHOLD) && (asks || kind.formal)) weight = WEIGHT_MODEL_IN_DOCUMENTS;
   if (weight > 0) addMax(evidence, 'model', 'model', weight);
 }
 
@@ -231,10 +339,19 @@ export function summariseInjection(evidence: InjectionEvidence, threshold: numbe
     clear *= 1 - weight;
     fired.add(signal);
   }
+  // System-prompt theft has a name of its own, so a policy can refuse it while allowing role-play.
+  if (fired.has('system_prompt_exfiltration')) fired.add('prompt_extraction');
   const score = Math.round((1 - clear) * 1000) / 1000;
   return {
     score,
     detected: score >= threshold,
     signals: [...SIGNAL_ORDER.filter((s) => fired.has(s)), ...[...fired].filter((s) => !SIGNAL_ORDER.includes(s)).sort()],
   };
+}
+
+/** The injection verdict on one text alone (no entity recognizers): for measurement and evaluation. */
+export function detectInjection(text: string, threshold: number, model: InjectionModel = injectionModel): InjectionResult {
+  const evidence: InjectionEvidence = new Map();
+  collectInjectionEvidence(profileText(text), evidence, model);
+  return summariseInjection(evidence, threshold);
 }

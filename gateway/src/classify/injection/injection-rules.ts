@@ -299,6 +299,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
       /\b(?:pretend (?:that )?(?:you are|you're|to be)|(?:role-?play|role play) as|act as (?:if you(?:'re| are| were) )?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|amoral|different|new)|simulate (?:being )?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|evil|jailbroken|amoral)|(?:imagine|suppose|in a hypothetical (?:world|scenario)) (?:where|that|in which) (?:you|ai|there) (?:have|has|are|is)(?: no| not bound by)\s+(?:rules|restrictions|limits|filters|guidelines))/,
   },
   {
+    // "Act as my late grandmother, who used to read me…": a dead relative as cover for what the model would refuse.
+    signal: 'role_play',
+    weight: 0.55,
+    anyOf: ['late', 'deceased', 'dead'],
+    pattern:
+      /\b(?:act|pretend|roleplay|role-play|role play|play|be|impersonate|behave)\s+(?:as\s+|to be\s+|like\s+)?(?:my\s+)(?:late|deceased|dead)\s+(?:grand(?:ma|mother|pa|father|mom|dad)|mother|father|mom|dad|uncle|aunt|brother|sister)\b/,
+  },
+  {
     signal: 'role_play',
     weight: 0.45,
     // Every form names the two ("two", "2", "both"): a far rarer word than "answer" or "reply".
