@@ -6,6 +6,7 @@ import { benchIdentity } from './identity.js';
 import { benchLimits } from './limits.js';
 import { benchProviders } from './providers.js';
 import { benchClassify } from './classify.js';
+import { benchIngress } from './ingress.js';
 import { benchAudit } from './audit.js';
 import { benchSoak } from './soak.js';
 
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   limits: benchLimits,
   providers: benchProviders,
   classify: benchClassify,
+  ingress: benchIngress,
   audit: benchAudit,
   soak: benchSoak,
 };

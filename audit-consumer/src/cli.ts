@@ -3,6 +3,7 @@ import { isAuditError } from './errors.js';
 import { contentCommand, eraseCommand } from './commands/subjects.js';
 import { pruneCommand } from './commands/prune.js';
 import { receiptCommand, verifyReceiptCommand } from './commands/receipts.js';
+import { recoverCommand } from './commands/recover.js';
 import { consumeCommand, serveCommand } from './commands/serve.js';
 import { UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
@@ -24,6 +25,10 @@ const USAGE = `Usage:
                                    open the content a policy kept for a decision
   palisade-audit prune <dir> --before TIME
                                    remove entry bundles whose records are all older than TIME
+  palisade-audit recover <log dir>
+                                   after a log refused to open (AUD_ERR_JOURNAL_DAMAGED): keep the
+                                   journal's intact prefix, keep the damaged file aside, record what
+                                   was dropped in journal-recoveries.jsonl
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -35,6 +40,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   erase: eraseCommand,
   content: contentCommand,
   prune: pruneCommand,
+  recover: recoverCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ export const AUDIT_ERRORS = {
   AUD_ERR_ENTRY_TOO_LARGE: 'A ledger entry is larger than 65535 bytes.',
   AUD_ERR_LOG_MISMATCH: 'The tiles on disk do not match the last signed checkpoint.',
   AUD_ERR_LOG_CORRUPT: 'A ledger file is missing or malformed.',
+  AUD_ERR_JOURNAL_DAMAGED: 'The log journal is damaged beyond a torn last append; the log stays closed until an operator recovers it.',
   AUD_ERR_CHECKPOINT_INVALID: 'The checkpoint does not verify with the log key.',
   AUD_ERR_ORIGIN_MISMATCH: 'The log folder belongs to another origin.',
   AUD_ERR_KEY_MISMATCH: 'The signing key is not the key this log was created with.',

@@ -9,8 +9,10 @@ export {
   type TileLog,
   type TileLogOptions,
   type TileLogStatus,
+  type TornJournalTail,
 } from './tile-log.js';
-export { JOURNAL_FILE } from './journal.js';
+export { DAMAGED_JOURNAL_PREFIX, JOURNAL_FILE } from './journal-check.js';
+export { RECOVERY_LOG_FILE, recoverJournal, type JournalRecovery } from './journal-recovery.js';
 export { PRUNED_FILE } from './pruned-marker.js';
 export { loadNoteKey, loadOrCreateNoteKey } from './note-key-file.js';
 export { createRecordValidator, type RecordCheck, type RecordValidator } from './record-validator.js';

@@ -1,14 +1,10 @@
 // The log's write-ahead journal: appended entries become durable with one fsync, and tiles and a signed checkpoint follow in bulk later.
 import { open, type FileHandle } from 'node:fs/promises';
-import { FRAME_HEADER_SIZE, encodeFrames, scanFrames } from '@palisade/audit-core';
+import { FRAME_HEADER_SIZE, encodeFrames } from '@palisade/audit-core';
 import { AuditError } from './errors.js';
+import { readJournal, type JournalScan } from './journal-check.js';
 
-export const JOURNAL_FILE = 'journal';
-
-export interface JournalEntry {
-  index: number;
-  entry: Uint8Array;
-}
+export { JOURNAL_FILE } from './journal-check.js';
 
 /**
  * Each frame holds one entry after its 8-byte big-endian index, so replay knows where an entry
@@ -25,8 +21,11 @@ export class LogJournal {
     this.#length = length;
   }
 
-  /** Opens (creating) the journal, drops a torn tail, and returns the intact entries in it. */
-  static async open(path: string, fsync: boolean): Promise<{ journal: LogJournal; entries: JournalEntry[] }> {
+  /**
+   * Opens (creating) the journal and reads it without changing it: the caller decides what to do
+   * with a torn tail (cutTornTail) or damage (refuse, and leave the file as it is).
+   */
+  static async open(path: string, fsync: boolean): Promise<{ journal: LogJournal; scan: JournalScan; data: Uint8Array }> {
     let handle: FileHandle;
     try {
       handle = await open(path, 'a+');
@@ -35,27 +34,27 @@ export class LogJournal {
     }
     try {
       const data = await handle.readFile();
-      const { frames, validEnd } = scanFrames(data);
-      if (validEnd < data.length) {
-        // An append cut short by a crash was never acknowledged, so its bytes are dropped.
-        await handle.truncate(validEnd);
-        if (fsync) await handle.sync();
-      }
-      const entries = frames.map(({ payload }) => {
-        if (payload.length < 8) throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${path} holds a frame without an index.` });
-        const view = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-        return { index: Number(view.readBigUInt64BE(0)), entry: new Uint8Array(view.subarray(8)) };
-      });
-      return { journal: new LogJournal(handle, fsync, validEnd), entries };
+      return { journal: new LogJournal(handle, fsync, data.length), scan: readJournal(data), data };
     } catch (err) {
       await handle.close();
-      if (err instanceof AuditError) throw err;
       throw new AuditError('AUD_ERR_IO', { cause: err, detail: `Reading ${path}.` });
     }
   }
 
   get bytes(): number {
     return this.#length;
+  }
+
+  /** Cuts off an append a crash left incomplete: it was never acknowledged. */
+  async cutTornTail(scan: JournalScan): Promise<void> {
+    if (!scan.torn || scan.damage) return;
+    try {
+      await this.#handle.truncate(scan.intactEnd);
+      if (this.#fsync) await this.#handle.sync();
+    } catch (cause) {
+      throw new AuditError('AUD_ERR_IO', { cause, detail: 'Cutting a torn append off the journal.' });
+    }
+    this.#length = scan.intactEnd;
   }
 
   /** Appends entries numbered from `firstIndex` and makes them durable with one fdatasync. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { MAX_ENTRY_SIZE, type NoteSigner } from '@palisade/audit-core';
-import { AuditError } from './errors.js';
+import { AuditError, isAuditError } from './errors.js';
 import { DecisionIndex, liveLedgerLog, type LedgerLog } from './ledger-log.js';
 import { RecentIds } from './recent-ids.js';
 import { createRecordValidator } from './record-validator.js';
@@ -101,6 +101,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
   const counters: ConsumerCounters = { appended: 0, duplicates: 0, deadLettered: 0, oversized: 0, batches: 0, checkpoints: 0 };
   const ledgers = new Map<number, Promise<PartitionLedger>>();
   const opened = new Map<number, PartitionLedger>();
+  /** Partitions whose log refused to open because its journal is damaged: paused until an operator recovers it. */
+  const refused = new Map<number, AuditError>();
   let running = false;
   let closing: Promise<void> | undefined;
   let failure: string | undefined;
@@ -121,7 +123,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
             counters.checkpoints++;
             log.debug({ partition, size: p.size }, 'checkpoint published');
           },
+          onTornJournalTail: (t) => log.warn({ partition, file: t.file, offset: t.offset, bytes: t.bytes }, 'cut off an unacknowledged append a crash left incomplete in the journal'),
         });
+        refused.delete(partition);
         const { seen, decisions } = await rebuildRecent(tileLog, window);
         log.info({ partition, size: tileLog.size(), remembered: seen.size }, 'partition log opened');
         const ready: PartitionLedger = { log: tileLog, seen, decisions, view: liveLedgerLog(String(partition), tileLog, decisions) };
@@ -166,7 +170,20 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, from: Consumer): Promise<void> => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { partition } = batch;
-    const ledger = await ledgerFor(partition);
+    let ledger: PartitionLedger;
+    try {
+      ledger = await ledgerFor(partition);
+    } catch (err) {
+      if (!(isAuditError(err) && err.code === 'AUD_ERR_JOURNAL_DAMAGED')) throw err;
+      // Acknowledged records are at stake: this partition waits for `palisade-audit recover`, the others go on.
+      if (!refused.has(partition)) {
+        const { file, offset, copy } = err.data ?? {};
+        log.error({ partition, code: err.code, file, offset, copy }, 'partition log journal is damaged; not consuming this partition until it is recovered');
+      }
+      refused.set(partition, err);
+      from.pause([{ topic: batch.topic, partitions: [partition] }]);
+      return;
+    }
     const fresh: Uint8Array[] = [];
     const freshIds: string[] = [];
     const batchIds = new Set<string>();
@@ -319,6 +336,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<ConsumerH
   const status = (): ConsumerStatus => {
     const logs: Record<string, TileLogStatus> = {};
     for (const [partition, l] of opened) logs[String(partition)] = l.log.status();
+    for (const [partition, err] of refused) {
+      logs[String(partition)] = { ok: false, origin: `${originPrefix}/${partition}`, dir: join(ledgerDir, String(partition)), size: 0, published: 0, closed: true, error: `${err.code}: ${err.message}` };
+    }
     const error = closing ? 'closed' : failure;
     return { ok: running && !failure && Object.values(logs).every((l) => l.ok), running, topic, deadLetterTopic, counters: { ...counters }, logs, ...(error ? { error } : {}) };
   };

@@ -16,6 +16,7 @@ import { DurableFiles } from './durable-files.js';
 import { AuditError, isAuditError, type AuditErrorCode } from './errors.js';
 import { isDecisionId, type LedgerLog } from './ledger-log.js';
 import { VKEY_FILE } from './tile-log.js';
+import { parseTileName, type TileName } from './tile-names.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -83,72 +84,36 @@ function intParam(url: URL, name: string, fallback?: number): number {
   return Number(text);
 }
 
-/** "x001/x234/067" -> 1234067; null when not in the canonical tlog-tiles form. */
-function parseIndexPath(parts: readonly string[]): number | null {
-  if (parts.length === 0) return null;
-  let n = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const last = i === parts.length - 1;
-    const m = (last ? /^([0-9]{3})$/ : /^x([0-9]{3})$/).exec(parts[i]!);
-    if (!m) return null;
-    n = n * 1000 + Number(m[1]);
-  }
-  return Number.isSafeInteger(n) ? n : null;
+/**
+ * The files that hold a tile or bundle at the published size: the full one, or the partial the
+ * checkpoint needs (a reader's checkpoint may be older than the writer's, whose full tile then
+ * holds the same prefix). A narrower partial left over from an older checkpoint is never read:
+ * it is answered from these, which the log checked when it opened and `verify` checks too.
+ */
+function authoritativeWidths(req: TileName, hashes: number): number[] {
+  const need = Math.min(TILE_WIDTH, hashes - req.index * TILE_WIDTH);
+  return need === TILE_WIDTH ? [TILE_WIDTH] : [need, TILE_WIDTH];
 }
 
-interface TileRequest {
-  kind: 'tile' | 'entries';
-  level: number;
-  index: number;
-  /** 256 for a full tile or bundle. */
-  width: number;
-}
-
-function parseTileRequest(segments: readonly string[]): TileRequest | null {
-  if (segments[0] !== 'tile' || segments.length < 3) return null;
-  let rest = segments.slice(1);
-  let kind: 'tile' | 'entries' = 'tile';
-  let level = 0;
-  if (rest[0] === 'entries') {
-    kind = 'entries';
-    rest = rest.slice(1);
-  } else {
-    if (!/^(0|[1-9][0-9]?)$/.test(rest[0]!) || Number(rest[0]) > 63) return null;
-    level = Number(rest[0]);
-    rest = rest.slice(1);
-  }
-  let width = TILE_WIDTH;
-  const last = rest[rest.length - 1] ?? '';
-  if (rest.length >= 2 && rest[rest.length - 2]!.endsWith('.p')) {
-    if (!/^[1-9][0-9]{0,2}$/.test(last) || Number(last) > 255) return null;
-    width = Number(last);
-    rest = [...rest.slice(0, -2), rest[rest.length - 2]!.slice(0, -2)];
-  }
-  const index = parseIndexPath(rest);
-  return index === null ? null : { kind, level, index, width };
-}
-
-async function readTile(log: LedgerLog, req: TileRequest): Promise<Uint8Array> {
+async function readTile(log: LedgerLog, req: TileName): Promise<Uint8Array> {
   const size = log.published().size;
+  const hashes = levelHashCount(size, req.level);
   // Only resources a published checkpoint needs are served.
-  if (req.index * TILE_WIDTH + req.width > levelHashCount(size, req.level)) throw new HttpError(404, 'not_found', 'No such tile at the published size.');
+  if (req.index * TILE_WIDTH + req.width > hashes) throw new HttpError(404, 'not_found', 'No such tile at the published size.');
   const files = new DurableFiles(log.dir, false);
-  const want = req.width * 32;
-  for (const width of [req.width, TILE_WIDTH, levelHashCount(size, req.level) - req.index * TILE_WIDTH]) {
-    if (width < req.width || width > TILE_WIDTH) continue;
+  for (const width of authoritativeWidths(req, hashes)) {
     const data = await files.read(tilePath(req.level, req.index, width));
-    if (data && data.length === width * 32) return data.subarray(0, want);
+    if (data && data.length === width * 32) return data.subarray(0, req.width * 32);
   }
   throw new AuditError('AUD_ERR_LOG_CORRUPT', { detail: `${tilePath(req.level, req.index, req.width)} is missing.` });
 }
 
-async function readBundle(log: LedgerLog, req: TileRequest): Promise<Uint8Array> {
+async function readBundle(log: LedgerLog, req: TileName): Promise<Uint8Array> {
   const size = log.published().size;
   if (req.index * TILE_WIDTH + req.width > size) throw new HttpError(404, 'not_found', 'No such entry bundle at the published size.');
   if ((req.index + 1) * TILE_WIDTH <= log.prunedBelow()) throw new AuditError('AUD_ERR_ENTRY_PRUNED', { detail: 'The bundle is below the minimum index.' });
   const files = new DurableFiles(log.dir, false);
-  for (const width of [req.width, TILE_WIDTH, Math.min(TILE_WIDTH, size - req.index * TILE_WIDTH)]) {
-    if (width < req.width || width > TILE_WIDTH) continue;
+  for (const width of authoritativeWidths(req, size)) {
     const data = await files.read(entriesPath(req.index, width));
     if (!data) continue;
     if (width === req.width) return data;
@@ -195,7 +160,7 @@ async function route(options: LedgerServerOptions, req: IncomingMessage, res: Se
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=3600' }).end(data);
       return;
     }
-    const tile = parseTileRequest(rest);
+    const tile = parseTileName(rest);
     if (!tile) throw new HttpError(404, 'not_found', 'No such resource.');
     let body = tile.kind === 'tile' ? await readTile(log, tile) : await readBundle(log, tile);
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'cache-control': IMMUTABLE };

@@ -31,7 +31,8 @@ import {
 } from '@palisade/audit-core';
 import { DurableFiles, type FileWrite } from './durable-files.js';
 import { AuditError } from './errors.js';
-import { JOURNAL_FILE, LogJournal, type JournalEntry } from './journal.js';
+import { JOURNAL_FILE, LogJournal } from './journal.js';
+import { checkJournalAgainstTree, journalDamagedError, keepDamagedCopy, treeLeafReader, type JournalFrame } from './journal-check.js';
 import { LruCache } from './lru-cache.js';
 import { readPrunedBelow } from './pruned-marker.js';
 
@@ -56,6 +57,16 @@ export interface TileLogOptions {
   tileCacheBytes?: number;
   /** Called after each published checkpoint; must not throw. */
   onPublish?: (published: PublishedCheckpoint) => void;
+  /** Called when opening cut off an append a crash left incomplete (never acknowledged), so it can be logged; must not throw. */
+  onTornJournalTail?: (tail: TornJournalTail) => void;
+}
+
+export interface TornJournalTail {
+  /** The journal's path. */
+  file: string;
+  /** Where the incomplete append started, and how many bytes of it were cut off. */
+  offset: number;
+  bytes: number;
 }
 
 export interface AppendResult {
@@ -222,7 +233,21 @@ class FileTileLog implements TileLog {
       if (!vkeyBytes) await files.replace(VKEY_FILE, `${signer.vkey}\n`);
     }
 
-    const { journal, entries } = await LogJournal.open(files.abs(JOURNAL_FILE), options.fsync ?? true);
+    const journalPath = files.abs(JOURNAL_FILE);
+    const { journal, scan, data } = await LogJournal.open(journalPath, options.fsync ?? true);
+    try {
+      // Anything but a torn last append means acknowledged records are at stake: keep the file as
+      // it is, keep a copy aside, and refuse to open until an operator recovers it.
+      const damage = scan.damage ?? (await checkJournalAgainstTree(scan.frames, published.size, treeLeafReader(files, published.size)));
+      if (damage) throw journalDamagedError(journalPath, damage, await keepDamagedCopy(files, data, new Date()));
+      if (scan.torn) {
+        await journal.cutTornTail(scan);
+        options.onTornJournalTail?.({ file: journalPath, offset: scan.torn.offset, bytes: scan.torn.bytes });
+      }
+    } catch (err) {
+      await journal.close();
+      throw err;
+    }
     await files.syncDir('');
     const log = new FileTileLog({
       files,
@@ -234,7 +259,7 @@ class FileTileLog implements TileLog {
       prunedBelow: await readPrunedBelow(files),
     });
     try {
-      await log.#recover(entries);
+      await log.#recover(scan.frames);
     } catch (err) {
       await journal.close();
       throw err;
@@ -393,7 +418,7 @@ class FileTileLog implements TileLog {
   }
 
   /** Replays journalled entries the checkpoint does not cover yet, then publishes them. */
-  async #recover(journalled: readonly JournalEntry[]): Promise<void> {
+  async #recover(journalled: readonly JournalFrame[]): Promise<void> {
     let expected = this.size();
     const replay: Uint8Array[] = [];
     for (const { index, entry } of journalled) {

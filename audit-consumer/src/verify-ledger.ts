@@ -26,6 +26,7 @@ import { readPrunedBelow } from './pruned-marker.js';
 import { diskHashReader, readBundleAt } from './disk-tiles.js';
 import { createEntryChecker, defaultWorkers, effectiveWorkers, type EntryResults } from './entry-checks.js';
 import { CHECKPOINT_FILE, VKEY_FILE } from './tile-log.js';
+import { checkJournal, checkLeftoverTiles } from './verify-served-files.js';
 
 export interface LedgerProblem {
   /** Log folder name. */
@@ -356,6 +357,9 @@ async function verifyLog(dir: string, name: string, options: VerifyOptions): Pro
       rootOk = true;
     }
   }
+  // Served files the tree pass did not read, and entries waiting in the journal.
+  await checkLeftoverTiles(files, size, (message, where) => problems.add(message, where));
+  await checkJournal(files, size, (message, where) => problems.add(message, where));
   const consistentWith =
     verifier && rootOk && problems.list.length === 0
       ? await checkPrevious(files, cp.origin, size, cp.rootHash, verifier, options.previous ?? [], problems)

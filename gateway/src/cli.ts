@@ -6,6 +6,7 @@ import { startGateway } from './start.js';
 import { runClassifyCli } from './cli/classify.js';
 import { policyCommand } from './cli/policy-replay.js';
 import { keysCommand } from './cli/keys.js';
+import { startBanner } from './cli/banner.js';
 
 const USAGE = `Usage:
   palisade serve --config FILE     run the gateway
@@ -23,12 +24,7 @@ async function serve(args: string[]): Promise<number> {
   }
   const loaded = loadConfig(values.config, process.env);
   const gateway = await startGateway(loaded);
-  const demoKey = loaded.config.identity.api_keys.some((k) => k.id === 'demo-analyst') ? 'sk-demo-analyst' : '<your key>';
-  const model = loaded.config.models[0]?.name ?? 'echo';
-  process.stdout.write(
-    `Palisade is listening on ${gateway.url}\nTry:\n  curl -s ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${demoKey}' ` +
-      `-H 'Content-Type: application/json' -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'\n`,
-  );
+  process.stdout.write(startBanner(loaded.config, gateway.url));
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

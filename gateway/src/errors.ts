@@ -24,6 +24,11 @@ export const ERRORS = {
   GW_ERR_FEATURE_UNSUPPORTED: { status: 400, type: 'invalid_request_error', message: "The request uses a feature the model's provider cannot receive." },
   GW_ERR_REDACTION_FAILED: { status: 400, type: 'invalid_request_error', message: 'The prompt cannot be redacted as the policy requires, so it was not forwarded.' },
   GW_ERR_CLASSIFY_INPUT_INVALID: { status: 400, type: 'invalid_request_error', message: 'The input to classify is not a JSON object with a string "text".' },
+  GW_ERR_UNKNOWN_FIELD: { status: 400, type: 'invalid_request_error', message: 'The request has a field the gateway does not know or does not allow.' },
+  GW_ERR_PARAM_OUT_OF_RANGE: { status: 400, type: 'invalid_request_error', message: 'A request parameter is outside the range the gateway accepts.' },
+  GW_ERR_BAD_CONTENT_ENCODING: { status: 400, type: 'invalid_request_error', message: 'The request body cannot be decoded as its Content-Encoding says.' },
+  GW_ERR_BAD_HTTP: { status: 400, type: 'invalid_request_error', message: 'The request is not well-formed HTTP: its request line, URL or headers cannot be read.' },
+  GW_ERR_HEADERS_TOO_LARGE: { status: 431, type: 'invalid_request_error', message: 'The request headers are larger than this gateway accepts.' },
 
   // Identity
   GW_ERR_AUTH_MISSING: { status: 401, type: 'authentication_error', message: 'No credentials were sent. Send an API key or a bearer token in the Authorization header.' },
@@ -31,6 +36,7 @@ export const ERRORS = {
   GW_ERR_AUTH_MALFORMED: { status: 401, type: 'authentication_error', message: 'The credentials are malformed.' },
   GW_ERR_AUTH_EXPIRED: { status: 401, type: 'authentication_error', message: 'The credentials have expired.' },
   GW_ERR_AUTH_REVOKED: { status: 401, type: 'authentication_error', message: 'The API key has been revoked.' },
+  GW_ERR_AUTH_AMBIGUOUS: { status: 400, type: 'invalid_request_error', message: 'A credential header was sent more than once; send each at most once.' },
   GW_ERR_IDENTITY_UNAVAILABLE: { status: 503, type: 'server_error', message: 'The identity provider could not be reached to check the credentials, so the request was not forwarded. Try again later.' },
 
   // Policy
@@ -74,6 +80,7 @@ export const ERRORS = {
   // Gateway itself
   GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
   GW_ERR_INTERNAL: { status: 500, type: 'server_error', message: 'The gateway failed to handle the request.' },
+  GW_ERR_UNEXAMINED_CONTENT: { status: 500, type: 'server_error', message: 'The gateway refused to send content it had not classified.' },
   GW_ERR_CONFIG_INVALID: { status: 500, type: 'server_error', message: 'The configuration is not valid.' },
 } as const satisfies Record<string, ErrorSpec>;
 

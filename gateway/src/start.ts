@@ -1,6 +1,6 @@
 // The composition root: builds every component from the validated config and the injected
 // dependencies, serves HTTP, and shuts down in order (stop accepting, drain, flush audit, close).
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { LoadedConfig } from './config/load-config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -10,7 +10,10 @@ import { startPolicyService } from './policy/index.js';
 import { createIdentity } from './identity/index.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createAuditSink, createContentCommit } from './audit/build-audit.js';
+import { refuseOnDamagedLedger } from './audit/ledger-sink.js';
 import { createApp } from './http/app.js';
+import { createRefusalRecorder } from './http/refusal-record.js';
+import { createGatewayServer } from './http/server.js';
 import { createIds } from './ids.js';
 import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
@@ -33,7 +36,12 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const { config } = loaded;
   const clock = deps.clock ?? Date.now;
   const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const logger = createLogger({ level: config.log.level, base: { service: 'palisade-gateway', gateway_id: config.server.gateway_id }, ...(deps.logDestination ? { destination: deps.logDestination } : {}) });
+  const logger = createLogger({
+    level: config.log.level,
+    base: { service: 'palisade-gateway', gateway_id: config.server.gateway_id },
+    secretHeaders: [config.identity.user_token_header],
+    ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+  });
   const metrics = createMetrics({ defaultMetrics: true });
   const ids = createIds(clock);
 
@@ -46,7 +54,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
 
   const redactionKey = loadRedactionKey(config.redaction.hash_key_file);
   if (redactionKey.ephemeral) logger.warn('redaction.hash_key_file is not set: hashed values are comparable only within this process');
-  const audit = await createAuditSink(config.audit, logger);
+  const audit = await createAuditSink(config.audit, logger).catch((err: unknown) => refuseOnDamagedLedger(err, logger));
   const commit = createContentCommit(config.audit, { classifyMany: (texts) => classifiers.current.classifyMany(texts) }, clock);
   const identity = createIdentity(config.identity, {
     fetch: fetchImpl,
@@ -96,7 +104,8 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     },
   });
 
-  const server: Server = createServer(app);
+  const refusals = createRefusalRecorder({ audit, ids, gatewayId: config.server.gateway_id, authenticator: identity.authenticator, metrics });
+  const server: Server = createGatewayServer(app, { refusals, ids, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolve());

@@ -10,6 +10,10 @@ restricted_pii_entities := {"US_SSN", "CREDIT_CARD"}
 
 pii_reader_role := "pii-reader"
 
+# Content the classifier cannot read (images, audio, files, encrypted reasoning, stored
+# prompt templates) is forwarded only for principals trusted with it by this role.
+uninspected_role := "uninspected-content"
+
 # Entity types the classifier reports for credentials; any of them in an answer blocks it.
 secret_entities := {
 	"API_KEY",

@@ -58,3 +58,15 @@ deny contains {
 } if {
 	input.classification.injection.detected == true
 }
+
+# What the classifier could not read, it could not clear: deny unless the principal holds the
+# role that trusts them with it. input.request.content_kinds names each kind present.
+deny contains {"code": "uninspected_content", "message": message} if {
+	kinds := object.get(input.request, "content_kinds", [])
+	count(kinds) > 0
+	not lib.has_role(principal, lib.uninspected_role)
+	message := concat("", [
+		"The request holds content the gateway cannot inspect (", concat(", ", kinds),
+		"); only principals with role ", lib.uninspected_role, " may send it.",
+	])
+}

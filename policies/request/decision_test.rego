@@ -123,3 +123,21 @@ test_default_decision_denies if {
 	d.allow == false
 	codes(d) == ["no_decision"]
 }
+
+with_kinds(base, kinds) := object.union(base, {"request": {"content_kinds": kinds}})
+
+test_uninspected_content_denied_without_role if {
+	d := request.decision with input as with_kinds(clean_input, ["image"])
+	d.allow == false
+	d.reasons[0].code == "uninspected_content"
+}
+
+test_uninspected_content_allowed_with_role if {
+	d := request.decision with input as with_kinds(with_roles(["analyst", "uninspected-content"]), ["audio", "image"])
+	d.allow == true
+}
+
+test_no_content_kinds_allowed if {
+	d := request.decision with input as with_kinds(clean_input, [])
+	d.allow == true
+}

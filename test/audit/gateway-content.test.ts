@@ -92,7 +92,12 @@ describe('content kept by policy, and erasure, through the gateway', () => {
     const records = readLedgerRecords(logDir);
     const raw = entryBundleFiles(logDir).map((f) => readFileSync(f, 'latin1')).join('');
     assert.ok(!raw.includes('536-22-8726') && !raw.includes('File the claim'), 'no prompt or answer text in any leaf');
-    assert.ok(!records.some((r) => r.principal.sub === 'big@example.com'), 'the oversized record was not written, not even cut down');
+    // The oversized decision record was not written, not even cut down; its refusal is, naming the person without the roles.
+    const big = records.filter((r) => r.principal.sub === 'big@example.com');
+    assert.equal(big.length, 1);
+    assert.equal(big[0]?.error?.code, 'GW_ERR_AUDIT_RECORD_TOO_LARGE');
+    assert.deepEqual(big[0]?.principal.roles, []);
+    assert.equal(big[0]?.policy, undefined);
 
     const masterKey = Buffer.from(readFileSync(join(gw.dir, 'keys/commitment.key'), 'utf8').trim(), 'hex');
     const keys = new SubjectKeyStore({ dir: join(gw.dir, 'keys/subject-keys'), masterKey, cacheMs: 0 });

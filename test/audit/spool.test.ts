@@ -1,7 +1,7 @@
 // The gateway's audit spool on disk: records come back in the order they were spooled, across
 // restarts, a torn tail and the switch to a fresh file once everything is published.
 import assert from 'node:assert/strict';
-import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openAuditSpool } from '../../gateway/src/audit/audit-spool.js';
@@ -68,6 +68,22 @@ describe('audit spool', () => {
     await b.append([rec(2)]);
     assert.deepEqual(text((await b.read(10)).records), ['{"n":0}', '{"n":1}', '{"n":2}']);
     await b.close();
+  });
+
+  it('refuses to open a spool damaged in the middle, naming the file and byte, and cuts nothing', async () => {
+    const dir = join(scratch.dir, 'damaged');
+    const a = await openAuditSpool(dir);
+    await a.append([rec(0), rec(1), rec(2)]);
+    await a.close();
+    const file = (await readdir(dir)).find((f) => f.startsWith('spool-'))!;
+    const bytes = await readFile(join(dir, file));
+    // One flipped byte inside the second record: acknowledged records follow it.
+    const damaged = Buffer.from(bytes);
+    const at = Math.floor(bytes.length / 2);
+    damaged[at] = (damaged[at] ?? 0) ^ 0xff;
+    await writeFile(join(dir, file), damaged);
+    await assert.rejects(openAuditSpool(dir), (err: Error) => err.message.includes(file) && /damaged at byte \d+/.test(err.message));
+    assert.deepEqual(await readFile(join(dir, file)), damaged, 'the damaged file is left as it was');
   });
 
   it('refuses work after close', async () => {

@@ -34,6 +34,29 @@ describe('log redaction', () => {
     assert.match(out, /\[Redacted\]/);
   });
 
+  it('censors every credential header wherever a header set sits, and a configured user token header', () => {
+    const { lines, stream } = capture();
+    const logger = createLogger({ level: 'info', destination: stream, secretHeaders: ['X-Acme-Person'] });
+    const names = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'cookie', 'set-cookie', 'x-palisade-user-token', 'x-acme-person'];
+    const headers = (tag: string): Record<string, string> => Object.fromEntries(names.map((n) => [n, `sk-${tag}-${n}`]));
+    logger.info(
+      {
+        ...Object.fromEntries(names.slice(0, -1).map((n) => [n, `sk-top-${n}`])),
+        headers: headers('headers'),
+        req: { headers: headers('req') },
+        res: { headers: headers('res') },
+        request: { headers: headers('request') },
+        response: { headers: headers('response') },
+        upstream: { headers: headers('upstream') },
+        oidc: { client_secret: 'sk-client-secret', refresh_token: 'sk-refresh' },
+      },
+      'request',
+    );
+    const out = lines.join('');
+    assert.ok(!/sk-/.test(out), `a credential leaked: ${out}`);
+    for (const n of names.slice(0, -1)) assert.ok(REDACT_PATHS.some((p) => p === `headers["${n}"]` || p === `headers.${n}`), `${n} is in REDACT_PATHS`);
+  });
+
   it('is a frozen list', () => {
     assert.ok(Object.isFrozen(REDACT_PATHS));
     assert.ok(REDACT_PATHS.includes('headers.authorization'));

@@ -114,21 +114,21 @@ describe('embeddings, responses and models', () => {
     assert.equal(page.data[0]?.type, 'model');
   });
 
-  it('refuses content it cannot inspect (audio, files, PDFs) on every API, before anything leaves', async () => {
+  it('denies content it cannot inspect (audio, files, PDFs) on every API to a principal without the role, before anything leaves', async () => {
     const counts = (): number[] => [fakes.openai.received.length, fakes.anthropic.received.length];
     const before = counts();
     await assert.rejects(
       analyst.chat.completions.create({ model: 'gpt-native', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] }),
-      (err: unknown) => err instanceof OpenAI.BadRequestError && /cannot be inspected/.test(err.message),
+      (err: unknown) => err instanceof OpenAI.PermissionDeniedError && /cannot inspect/.test(err.message),
     );
     await assert.rejects(
       analyst.responses.create({ model: 'gpt-native', input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,AAAA', filename: 'a.pdf' }] }] }),
-      (err: unknown) => err instanceof OpenAI.BadRequestError && /cannot be inspected/.test(err.message),
+      (err: unknown) => err instanceof OpenAI.PermissionDeniedError && /cannot inspect/.test(err.message),
     );
     const anthropic = new Anthropic({ apiKey: PRIVILEGED_KEY, baseURL: gw.url, maxRetries: 0 });
     await assert.rejects(
       anthropic.messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'AAAA' } }] }] }),
-      (err: unknown) => err instanceof Anthropic.BadRequestError && /cannot be inspected/.test(err.message),
+      (err: unknown) => err instanceof Anthropic.PermissionDeniedError && /cannot inspect/.test(err.message),
     );
     assert.deepEqual(counts(), before);
   });

@@ -43,6 +43,11 @@ deny contains {"code": "pii_requires_pii_reader", "message": "PII needs pii-read
   count(input.classification.entities) > 0
   not "pii-reader" in input.principal.roles
 }
+
+deny contains {"code": "uninspected_content", "message": "The request holds content the gateway cannot inspect."} if {
+  count(object.get(input.request, "content_kinds", [])) > 0
+  not "uninspected-content" in input.principal.roles
+}
 `;
 
 /** API-key callers' issuer, under which their subject keys are kept. */

@@ -180,7 +180,7 @@ describe('redaction and answer guarding through the gateway', () => {
     const sent = (upstream.received.at(-1)!.body['messages'] as { content: string }[])[0]!.content;
     assert.equal(sent, 'Badge  is lost.');
     const { decision } = await pairOf(plain, response.headers.get('x-palisade-decision-id'));
-    assert.deepEqual(decision.classification?.entities['EMPLOYEE_ID'], { count: 1, max_score: 0.9 });
+    assert.deepEqual(decision.classification?.entities['EMPLOYEE_ID'], { count: 1, max_score: 0.9, fields: ['messages.*.content'] });
     assert.deepEqual(decision.redaction?.redacted, { EMPLOYEE_ID: 1 });
   });
 

@@ -65,7 +65,10 @@ function vector(text: string, dims: number): number[] {
 }
 
 function embeddings(body: Record<string, unknown>, model: string): Answer {
-  const inputs = typeof body['input'] === 'string' ? [body['input']] : (body['input'] as string[]);
+  const raw = body['input'];
+  // Token ids (one array of integers, or an array of them) embed like the text they stand for.
+  const list: unknown[] = typeof raw === 'string' || (Array.isArray(raw) && raw.every((x) => typeof x === 'number')) ? [raw] : (raw as unknown[]);
+  const inputs = list.map((t) => (typeof t === 'string' ? t : JSON.stringify(t)));
   const base64 = body['encoding_format'] === 'base64';
   const data = inputs.map((t, index) => {
     const v = vector(t, 8);

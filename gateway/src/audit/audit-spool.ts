@@ -109,7 +109,9 @@ export async function openAuditSpool(dir: string, options: { fsync?: boolean } =
     writeEnd = 0;
     for (const g of gens) {
       const data = await readFile(join(dir, fileOf(g)));
-      const { frames, validEnd } = scanFrames(data);
+      const { frames, validEnd, tail } = scanFrames(data);
+      // Damage is not a crash's torn append: the records after it were acknowledged, so nothing is cut.
+      if (tail.kind === 'damaged') throw failure(undefined, `the spool file ${join(dir, fileOf(g))} is damaged at byte ${tail.offset} (${tail.reason}); it is left as it is for an operator`);
       if (validEnd < data.length) {
         // Bytes after the last intact record were never acknowledged to anyone.
         const h = await open(join(dir, fileOf(g)), 'r+');

@@ -56,6 +56,8 @@ export async function createAuditSink(config: GatewayConfig['audit'], logger: Lo
       fsync: true,
       checkpointEvery: l.checkpoint_every,
       checkpointIntervalMs: l.checkpoint_interval_ms,
+      // A torn tail was never acknowledged, so dropping it loses nothing; it is still said.
+      onTornJournalTail: (t) => logger.warn({ component: 'audit', file: t.file, offset: t.offset, bytes: t.bytes }, 'cut off an unacknowledged append a crash left incomplete in the journal'),
     });
     return createLedgerSink(log);
   }

@@ -2,8 +2,9 @@
 // ledger code the audit consumer uses. Concurrent requests share one journal write and fsync;
 // tiles and a signed checkpoint follow on the configured interval.
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import type { TileLog } from '@palisade/audit-consumer';
+import { isAuditError, type TileLog } from '@palisade/audit-consumer';
 import { GatewayError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 import { createBatcher } from './batcher.js';
 import { recordBytes } from './record-bytes.js';
 import type { AuditSink, ComponentStatus } from './sink.js';
@@ -44,5 +45,25 @@ export function createLedgerSink(log: TileLog): AuditSink {
       // Closing publishes tiles and a checkpoint over every journalled record.
       await log.close();
     },
+  };
+}
+
+/**
+ * The embedded ledger's stand-in when its journal is damaged: the gateway runs so /readyz can say
+ * why (the file and the byte offset), but is never ready and refuses every record, so nothing is
+ * forwarded until an operator has run `palisade-audit recover`. Any other failure to open the
+ * ledger still stops the start.
+ */
+export function refuseOnDamagedLedger(err: unknown, logger: Logger): AuditSink {
+  if (!isAuditError(err) || err.code !== 'AUD_ERR_JOURNAL_DAMAGED') throw err;
+  const { file, offset, copy } = err.data ?? {};
+  logger.error({ code: err.code, file, offset, copy }, 'the audit ledger journal is damaged; refusing requests until it is recovered');
+  const detail = `ledger: ${err.code}: ${err.message}`;
+  return {
+    publish() {
+      return Promise.reject(new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { cause: err }));
+    },
+    status: () => ({ ready: false, detail }),
+    close: () => Promise.resolve(),
   };
 }

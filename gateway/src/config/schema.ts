@@ -456,6 +456,13 @@ export interface GatewayConfig {
   classify: ClassifyConfig;
   redaction: RedactionConfig;
   answers: AnswersConfig;
+  ingress: IngressConfig;
+}
+
+/** What the gateway does with request fields its field tables do not list. */
+export interface IngressConfig {
+  /** Per route (e.g. `/v1/chat/completions`): `refuse` (the default) or `classify` as free-form JSON. */
+  unknown_fields: Record<string, 'refuse' | 'classify'>;
 }
 
 const stringArray = { type: 'array', items: { type: 'string' } } as const;
@@ -932,6 +939,20 @@ export const configSchema: SchemaObject = {
       properties: {
         restore: { type: 'boolean', default: false },
         hash_key_file: { type: 'string', minLength: 1 },
+      },
+    },
+    ingress: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      required: ['unknown_fields'],
+      properties: {
+        unknown_fields: {
+          type: 'object',
+          default: {},
+          propertyNames: { enum: ['/v1/chat/completions', '/v1/messages', '/v1/responses', '/v1/embeddings'] },
+          additionalProperties: { type: 'string', enum: ['refuse', 'classify'] },
+        },
       },
     },
     answers: {

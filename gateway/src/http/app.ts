@@ -1,6 +1,6 @@
 // The Express application: routes, the per-request middleware chain, and error mapping.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GatewayError, isGatewayError, type ErrorShape } from '../errors.js';
+import { GatewayError, isGatewayError, toGatewayError, type ErrorShape } from '../errors.js';
 import { createApiHandler } from '../pipeline/handle-request.js';
 import { openAIChatAdapter } from '../pipeline/api/openai-chat.js';
 import { openAIEmbeddingsAdapter } from '../pipeline/api/openai-embeddings.js';
@@ -10,12 +10,13 @@ import { MODELS_ROUTE, createListModelsHandler, modelsShape } from '../pipeline/
 import { PASSTHROUGH_API, createPassthroughHandler } from '../pipeline/api/passthrough.js';
 import type { ApiAdapter } from '../pipeline/api/types.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
-import { setState, stateOf } from '../pipeline/request-state.js';
+import { setState, stateOf, type RequestState } from '../pipeline/request-state.js';
 import { errorBody, sendError } from './error-body.js';
-import type { AuditRecordV1 } from '@palisade/audit-core';
-import { decisionRecord } from '../audit/records.js';
-import { anonymousPrincipal, challengeFor } from '../identity/index.js';
+import { challengeFor, type AuthOutcome } from '../identity/index.js';
 import type { ComponentStatus } from '../audit/sink.js';
+import { callerErrorOf } from './caller-error.js';
+import { createRecordTracker, createRefusalRecorder, type Refusal } from './refusal-record.js';
+import { repeatedHeader, requireJsonBody, shapeOfRequest } from './request-guards.js';
 
 export interface AppDeps extends PipelineDeps {
   /** Readiness of every component, by name; the gateway is ready when all are. */
@@ -25,31 +26,26 @@ export interface AppDeps extends PipelineDeps {
   inflight: { add(): void; done(): void };
 }
 
-/** Maps body-parser's error types (stable strings in its docs) onto our codes. */
-function bodyParserError(err: unknown): GatewayError | undefined {
-  if (err === null || typeof err !== 'object') return undefined;
-  const type = (err as { type?: unknown }).type;
-  switch (type) {
-    case 'entity.too.large':
-      return new GatewayError('GW_ERR_BODY_TOO_LARGE', { cause: err });
-    case 'entity.parse.failed':
-      return new GatewayError('GW_ERR_BAD_JSON', { cause: err });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE', { cause: err });
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return new GatewayError('GW_ERR_BAD_REQUEST', { cause: err });
-    default:
-      return undefined;
-  }
-}
-
 export function createApp(deps: AppDeps): express.Express {
   const { logger, metrics } = deps;
+  const tracker = createRecordTracker(deps.audit);
+  // Handlers publish through the tracker, so the error handler knows which refusals nobody recorded yet.
+  const handlerDeps = new Proxy(deps, { get: (target, key, receiver) => (key === 'audit' ? tracker.audit : Reflect.get(target, key, receiver)) });
+  const refusals = createRefusalRecorder({ audit: deps.audit, ids: deps.ids, gatewayId: deps.config.server.gateway_id, authenticator: deps.authenticator, metrics });
+  const refusalOf = (req: Request, state: RequestState): Refusal => {
+    const refusal: Refusal = { decisionId: state.decisionId, api: state.api, route: state.route };
+    if (state.principal) refusal.principal = state.principal;
+    if (req.socket.remoteAddress !== undefined) refusal.clientAddress = req.socket.remoteAddress;
+    return refusal;
+  };
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // RFC 9112 section 3.2: an HTTP/1.1 request without Host is refused. Node would answer a bare 400
+  // itself; here the refusal is answered and recorded like any other.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(req.httpVersion === '1.1' && req.headers.host === undefined ? new GatewayError('GW_ERR_BAD_HTTP', { detail: 'The Host header is missing.' }) : undefined);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -75,14 +71,26 @@ export function createApp(deps: AppDeps): express.Express {
         return;
       }
       deps.inflight.add();
+      tracker.open(state.decisionId);
       const end = metrics.requestDuration.startTimer({ route });
       res.once('close', () => {
+        tracker.close(state.decisionId);
         end();
         metrics.requests.inc({ route, status: String(res.statusCode) });
         deps.inflight.done();
       });
       next();
     };
+  }
+
+  /** Credentials in a header sent twice would leave the caller's identity to the gateway's choice. */
+  const credentialHeaders = ['authorization', 'x-api-key', ...deps.authenticator.identityHeaders];
+
+  async function identify(req: Request): Promise<AuthOutcome> {
+    const repeated = repeatedHeader(req.rawHeaders, credentialHeaders);
+    if (repeated !== undefined) return { ok: false, error: new GatewayError('GW_ERR_AUTH_AMBIGUOUS', { detail: `The ${repeated} header was sent more than once.` }) };
+    const remoteAddress = req.socket.remoteAddress;
+    return deps.authenticator.authenticate({ headers: req.headers, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
   }
 
   /**
@@ -92,8 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
    */
   async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
     const state = stateOf(res);
-    const remoteAddress = req.socket.remoteAddress;
-    const outcome = await deps.authenticator.authenticate({ headers: req.headers, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
+    const outcome = await identify(req);
     // The person's token and a proxy's assertions are for the gateway only: nothing later may forward them.
     for (const h of deps.authenticator.identityHeaders) delete req.headers[h];
     if (outcome.ok) {
@@ -102,20 +109,9 @@ export function createApp(deps: AppDeps): express.Express {
       return;
     }
     const { error } = outcome;
-    const recorded = deps.authenticator.admitDenial(error.code, state.api, state.route);
-    if (recorded) {
-      const request: AuditRecordV1['request'] = { api: state.api, route: state.route, stream: false };
-      if (remoteAddress !== undefined) request.client_address = remoteAddress;
-      const base = { decisionId: state.decisionId, gatewayId: deps.config.server.gateway_id, principal: outcome.known ?? anonymousPrincipal(), request };
-      const record = decisionRecord(deps.ids, base, {});
-      record.error = { code: error.code, message: error.message };
-      try {
-        await deps.audit.publish([record]);
-      } catch (cause) {
-        metrics.auditFailures.inc({ phase: 'decision' });
-        throw isGatewayError(cause) && cause.code === 'GW_ERR_AUDIT_UNAVAILABLE' ? cause : new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', { cause });
-      }
-    }
+    const refusal = refusalOf(req, state);
+    if (outcome.known) refusal.principal = outcome.known;
+    const recorded = await refusals.record(refusal, error);
     if (error.status >= 500) logger.error({ err: error.cause ?? error, code: error.code, decision_id: state.decisionId, recorded }, 'identity could not be checked');
     else logger.info({ code: error.code, decision_id: state.decisionId, recorded }, 'request refused by identity');
     // Not sendError: it would replace the challenge's error code and description.
@@ -125,38 +121,72 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(error.status).json(errorBody(error, state.shape, { decisionId: state.decisionId }));
   }
 
-  // Any content type is read as JSON: curl's default form type would otherwise look like an empty body.
+  // requireJsonBody has refused other declared types; a body without Content-Type is read as JSON too.
   const json = express.json({ limit: deps.config.server.body_limit_bytes, type: () => true, strict: false });
 
+  /** Where a request that failed before reaching its route is recorded: its route when it has one. */
+  const known: { api: string; route: string; prefix: boolean }[] = [];
   const serve = (adapter: ApiAdapter): void => {
-    app.post(adapter.route, begin(adapter.shape, adapter.api, adapter.route), authenticate, json, createApiHandler(adapter, deps));
+    known.push({ api: adapter.api, route: adapter.route, prefix: false });
+    app.post(adapter.route, begin(adapter.shape, adapter.api, adapter.route), authenticate, requireJsonBody, json, createApiHandler(adapter, handlerDeps));
   };
   serve(openAIChatAdapter);
   serve(openAIEmbeddingsAdapter);
   serve(openAIResponsesAdapter);
   serve(anthropicMessagesAdapter);
-  app.get([MODELS_ROUTE, `${MODELS_ROUTE}/*id`], begin('openai', 'models.list', MODELS_ROUTE), modelsShape, authenticate, createListModelsHandler(deps));
+  known.push({ api: 'models.list', route: MODELS_ROUTE, prefix: true });
+  app.get([MODELS_ROUTE, `${MODELS_ROUTE}/*id`], begin('openai', 'models.list', MODELS_ROUTE), modelsShape, authenticate, createListModelsHandler(handlerDeps));
   // Raw bodies: a pass-through route forwards the caller's bytes as sent.
-  for (const p of deps.config.passthrough) app.use(p.route, begin('openai', PASSTHROUGH_API, p.route), authenticate, createPassthroughHandler(p, deps));
+  for (const p of deps.config.passthrough) {
+    known.push({ api: PASSTHROUGH_API, route: p.route, prefix: true });
+    app.use(p.route, begin('openai', PASSTHROUGH_API, p.route), authenticate, createPassthroughHandler(p, handlerDeps));
+  }
 
-  app.use((req: Request, res: Response) => {
-    sendError(res, new GatewayError('GW_ERR_NOT_FOUND', { detail: `${req.method} ${req.path}` }), 'openai');
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new GatewayError('GW_ERR_NOT_FOUND', { detail: `${req.method} ${req.path}` }));
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const state = res.locals['palisade'] === undefined ? undefined : stateOf(res);
-    const gwErr = isGatewayError(err) ? err : bodyParserError(err) ?? new GatewayError('GW_ERR_INTERNAL', { cause: err });
-    const decisionId = state?.decisionId;
-    if (gwErr.status >= 500) {
-      logger.error({ err: gwErr.cause ?? gwErr, code: gwErr.code, decision_id: decisionId }, 'request failed');
-    } else {
-      logger.info({ code: gwErr.code, decision_id: decisionId }, 'request refused');
+  /** State for a request that failed before any route opened it (an unknown path, an unreadable URL). */
+  function lateState(req: Request, res: Response): RequestState {
+    const path = req.path;
+    const at = known.find((k) => path === k.route || (k.prefix && path.startsWith(`${k.route}/`)));
+    const state: RequestState = { decisionId: deps.ids.decisionId(), startedAt: deps.clock(), shape: shapeOfRequest(req), api: at?.api ?? 'unknown', route: at?.route ?? '*' };
+    setState(res, state);
+    return state;
+  }
+
+  /**
+   * Answers an error in the caller's shape. A caller's mistake (4xx) that no handler recorded gets
+   * its refusal record first, and is logged at info without a stack: callers must not be able to
+   * fill the log with traces. Internal failures are logged with their cause.
+   */
+  async function answerError(err: unknown, req: Request, res: Response): Promise<void> {
+    const state = res.locals['palisade'] === undefined ? lateState(req, res) : stateOf(res);
+    let gwErr = isGatewayError(err) ? err : (callerErrorOf(err, req.headers) ?? new GatewayError('GW_ERR_INTERNAL', { cause: err }));
+    let recorded = tracker.recorded(state.decisionId);
+    if (gwErr.status < 500 && !recorded) {
+      try {
+        recorded = await refusals.record(refusalOf(req, state), gwErr);
+      } catch (auditErr) {
+        gwErr = toGatewayError(auditErr);
+      }
     }
+    const decisionId = state.decisionId;
+    if (gwErr.status >= 500) logger.error({ err: gwErr.cause ?? gwErr, code: gwErr.code, decision_id: decisionId }, 'request failed');
+    else logger.info({ code: gwErr.code, decision_id: decisionId, recorded }, 'request refused');
     if (res.headersSent) {
       res.end();
       return;
     }
-    sendError(res, gwErr, state?.shape ?? 'openai', decisionId ? { decisionId } : {});
+    sendError(res, gwErr, state.shape, { decisionId });
+  }
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    answerError(err, req, res).catch((failure: unknown) => {
+      logger.error({ err: failure }, 'error answer failed');
+      if (!res.headersSent) res.status(500).end();
+      else res.end();
+    });
   });
   return app;
 }

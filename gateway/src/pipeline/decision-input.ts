@@ -6,13 +6,14 @@ import type { PromptSummary } from './prompt.js';
 
 export interface ClassificationSummary {
   labels: string[];
-  entities: Record<string, { count: number; max_score: number }>;
+  /** Per entity type; `fields` names where in the request it was found (prompts only). */
+  entities: Record<string, { count: number; max_score: number; fields?: string[] }>;
   injection: { score: number; detected: boolean; signals: string[] };
 }
 
 export interface DecisionInput {
   principal: PolicyPrincipal;
-  request: { api: string; route: string; model: string; stream: boolean; params: Record<string, unknown> };
+  request: { api: string; route: string; model: string; stream: boolean; params: Record<string, unknown>; content_kinds?: string[] };
   prompt: PromptSummary;
   classification: ClassificationSummary;
   context: { now: string; gateway_id: string; client_address?: string };
@@ -25,6 +26,8 @@ export interface DecisionInputParts {
   model: string;
   stream: boolean;
   params: Record<string, unknown>;
+  /** Content the classifier could not read; absent for listings. */
+  contentKinds?: readonly string[];
   prompt: PromptSummary;
   classification: ClassificationSummary;
   now: string;
@@ -38,7 +41,7 @@ export function buildDecisionInput(p: DecisionInputParts): DecisionInput {
   if (p.clientAddress !== undefined) context.client_address = p.clientAddress;
   return {
     principal,
-    request: { api: p.api, route: p.route, model: p.model, stream: p.stream, params: p.params },
+    request: { api: p.api, route: p.route, model: p.model, stream: p.stream, params: p.params, ...(p.contentKinds ? { content_kinds: [...p.contentKinds] } : {}) },
     prompt: p.prompt,
     classification: p.classification,
     context,

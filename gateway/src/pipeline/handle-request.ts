@@ -3,16 +3,19 @@
 // durable, and no answer (or final stream event) reaches the caller before its outcome record is.
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { GatewayError, toGatewayError } from '../errors.js';
+import { ERRORS, GatewayError, toGatewayError } from '../errors.js';
+import type { Principal } from '../identity/principal.js';
+import { classifySlots } from './classify-slots.js';
+import { createEgressCheck } from './egress-check.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../audit/records.js';
 import { contentModeOf } from '../audit/commitment.js';
 import { createMeteredPublish } from '../audit/metered-publish.js';
 import { sendError } from '../http/error-body.js';
 import { newTrace, type ProviderResult } from '../providers/types.js';
 import { forwardedHeaders, providerOutcome } from './api/provider-outcome.js';
-import type { ApiAdapter } from './api/types.js';
+import type { ApiAdapter, ParsedRequest } from './api/types.js';
 import type { PolicyOutput } from '../policy/index.js';
-import { decideAnswer, rewriteAnswer, summaryOf, type RewrittenAnswer } from './answer-policy.js';
+import { decideAnswer, rewriteAnswer, type RewrittenAnswer } from './answer-policy.js';
 import { buildDecisionInput } from './decision-input.js';
 import type { PipelineDeps } from './deps.js';
 import { policyRecord } from './policy-record.js';
@@ -31,17 +34,46 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
   const { config, metrics } = deps;
 
   const commit = createMeteredPublish(deps);
+  // Model names the gateway writes into outgoing bodies; they come from configuration, not callers.
+  const configuredModels = [...new Set(config.models.flatMap((m) => [m.name, m.upstream_model ?? m.name, ...(m.targets ?? []).map((t) => t.model ?? m.name)]))];
+
+  /**
+   * A request refused before it could be read (its shape, an unknown field, an unknown model):
+   * recorded with the catalogue's message only, since the detail names caller-chosen keys.
+   */
+  async function refuseUnread(err: GatewayError, request: AuditRecordV1['request'], principal: Principal, decisionId: string, res: Response): Promise<void> {
+    if (err.status >= 500) throw err;
+    // A flood of bad bodies is counted into summary records past identity.denial_audit's rate.
+    if (!deps.authenticator.admitDenial(err.code, adapter.api, adapter.route)) {
+      sendError(res, err, adapter.shape, { decisionId });
+      return;
+    }
+    const record = decisionRecord(deps.ids, { decisionId, gatewayId: config.server.gateway_id, principal, request }, {});
+    record.error = { code: err.code, message: ERRORS[err.code].message };
+    await commit([record], 'decision');
+    sendError(res, err, adapter.shape, { decisionId });
+  }
 
   return async (req: Request, res: Response) => {
     const state = stateOf(res);
     const principal = state.principal;
     if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
-    const parsed = adapter.parse(req.body);
+    const request: AuditRecordV1['request'] = { api: adapter.api, route: adapter.route, stream: false };
+    let parsed: ParsedRequest;
+    try {
+      parsed = await adapter.parse(req.body, { unknownFields: config.ingress.unknown_fields[adapter.route] ?? 'refuse' });
+    } catch (err) {
+      await refuseUnread(toGatewayError(err), request, principal, state.decisionId, res);
+      return;
+    }
     const route = deps.providers.resolve(parsed.model);
-    if (!route || !route.provider.supports(parsed.api)) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `Unknown model "${parsed.model}".` });
+    if (!route || !route.provider.supports(parsed.api)) {
+      // The name stays out of the record: a caller-chosen string that is not a configured model.
+      await refuseUnread(new GatewayError('GW_ERR_MODEL_NOT_FOUND'), request, principal, state.decisionId, res);
+      return;
+    }
 
-    const classified = deps.classifier.classifyMany(parsed.texts);
-    const classification = summaryOf(classified);
+    const { classification: classified, summary: classification } = classifySlots(deps.classifier, parsed.slots);
     const input = buildDecisionInput({
       principal,
       api: parsed.api,
@@ -49,6 +81,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       model: parsed.model,
       stream: parsed.stream,
       params: parsed.params,
+      contentKinds: parsed.contentKinds,
       prompt: parsed.prompt,
       classification,
       now: new Date(state.startedAt).toISOString(),
@@ -75,14 +108,14 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     let refusal: GatewayError | undefined;
     if (result.allow) {
       try {
-        redaction = redactPrompt(adapter, parsed, classified, result.output, deps.redaction.hashKey);
+        redaction = redactPrompt(parsed, classified, result.output, deps.redaction.hashKey);
         if (redaction) decision.redaction = redaction.record;
       } catch (err) {
         refusal = toGatewayError(err);
         decision.error = { code: refusal.code, message: refusal.message };
       }
     }
-    await deps.commit.attach(decision, base.contentMode, { request: parsed.texts });
+    await deps.commit.attach(decision, base.contentMode, { request: parsed.promptTexts });
     admission?.annotate(decision);
     await commit([decision], 'decision');
 
@@ -118,7 +151,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     try {
       upstream = cached.hit ?? await route.provider.call(
         { api: parsed.api, body: redaction?.body ?? parsed.body, stream: parsed.stream, headers: forwardedHeaders(req.headers) },
-        { signal: abort.signal, trace, policyRoute: result.output?.route },
+        { signal: abort.signal, trace, policyRoute: result.output?.route, examine: createEgressCheck({ classifier: deps.classifier, examined: redaction?.texts ?? parsed.texts, decided: classification, trusted: configuredModels }) },
       );
     } catch (err) {
       if (abort.signal.aborted) {

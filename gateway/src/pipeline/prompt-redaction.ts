@@ -5,17 +5,19 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { Classification } from '../classify/index.js';
 import type { PolicyOutput } from '../policy/index.js';
 import { createRedactor, operatorsFromPolicy, type Operator, type PlaceholderMap } from '../redact/index.js';
-import type { ApiAdapter, ParsedRequest } from './api/types.js';
+import type { ParsedRequest } from './api/types.js';
+import { writeSlots } from './fields/write-slots.js';
 
 export interface PromptRedaction {
   /** The body to forward. */
   body: Record<string, unknown>;
+  /** The slot texts as they leave. */
+  texts: string[];
   map: PlaceholderMap;
   record: NonNullable<AuditRecordV1['redaction']>;
 }
 
 export function redactPrompt(
-  adapter: ApiAdapter,
   parsed: ParsedRequest,
   classification: Pick<Classification, 'entities'>,
   output: PolicyOutput | undefined,
@@ -27,5 +29,5 @@ export function redactPrompt(
   const record: PromptRedaction['record'] = { operators, redacted: result.redacted };
   // Nothing matched: the caller's body goes out as it came, the decision to redact stays on record.
   const changed = Object.keys(result.redacted).length > 0;
-  return { body: changed ? adapter.withPromptTexts(parsed.body, result.texts) : parsed.body, map: result.map, record };
+  return { body: changed ? writeSlots(parsed.body, parsed.slots, result.texts) : parsed.body, texts: result.texts, map: result.map, record };
 }

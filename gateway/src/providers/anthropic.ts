@@ -71,6 +71,7 @@ export function createAnthropicBackend(o: AnthropicBackendOptions): Backend {
   }
 
   async function callNative(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult> {
+    call.examine?.(request.body);
     const res = await send(request.body, call.signal, request.headers);
     throwForStatus(http, res);
     if (res.ok && request.stream) {
@@ -86,7 +87,9 @@ export function createAnthropicBackend(o: AnthropicBackendOptions): Backend {
   }
 
   async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult | Rejection> {
-    const res = await send(anthropicRequestFromChat(req, o.defaultMaxTokens), call.signal);
+    const body = anthropicRequestFromChat(req, o.defaultMaxTokens);
+    call.examine?.(body);
+    const res = await send(body, call.signal);
     throwForStatus(http, res);
     if (!res.ok) return { kind: 'rejected', status: res.status, message: providerMessage(await readJson(http, res), res.status) };
     if (req.stream) {

@@ -42,7 +42,10 @@ export function createBedrockBackend(o: BedrockBackendOptions): Backend {
   }
 
   async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult | Rejection> {
-    const res = await send(req.model, req.stream, JSON.stringify(bedrockRequestFromChat(req)), call.signal);
+    const body = bedrockRequestFromChat(req);
+    // Examined before signing: the signature covers exactly these bytes.
+    call.examine?.(body);
+    const res = await send(req.model, req.stream, JSON.stringify(body), call.signal);
     throwForStatus(http, res);
     if (!res.ok) return { kind: 'rejected', status: res.status, message: providerMessage(await readJson(http, res), res.status) };
     const id = `bedrock-${o.newId()}`;

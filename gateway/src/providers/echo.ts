@@ -6,6 +6,10 @@ import { estimateTokens } from '../tokens/estimate-tokens.js';
 import type { Backend } from './translating-provider.js';
 import type { ChatEvent, ChatMessage, ChatRequest, ChatResult } from './translate/chat-model.js';
 import type { EmbedAnswer, EmbedRequest } from './translate/embeddings-codec.js';
+import type { ProviderCall } from './types.js';
+
+/** The largest embedding real providers return; echo never sizes a vector by the caller's number alone. */
+export const ECHO_MAX_DIMENSIONS = 3072;
 
 export interface EchoProviderOptions {
   name: string;
@@ -43,7 +47,8 @@ function vectorOf(text: string, dimensions: number): number[] {
 }
 
 export function createEchoBackend(options: EchoProviderOptions): Backend {
-  async function chat(req: ChatRequest): Promise<ChatResult> {
+  async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult> {
+    call.examine?.(req);
     const text = echoText(req);
     const usage = { input: promptTokens(req), output: Math.max(1, estimateTokens(text)) };
     const id = `echo-${options.newId()}`;
@@ -58,8 +63,9 @@ export function createEchoBackend(options: EchoProviderOptions): Backend {
     return { kind: 'stream', events: events() };
   }
 
-  async function embed(req: EmbedRequest): Promise<EmbedAnswer> {
-    const dimensions = req.dimensions ?? 16;
+  async function embed(req: EmbedRequest, call: ProviderCall): Promise<EmbedAnswer> {
+    call.examine?.(req);
+    const dimensions = Math.max(1, Math.min(ECHO_MAX_DIMENSIONS, Math.floor(req.dimensions ?? 16)));
     return { vectors: req.inputs.map((t) => vectorOf(t, dimensions)), inputTokens: req.inputs.reduce((n, t) => n + estimateTokens(t), 0) };
   }
 

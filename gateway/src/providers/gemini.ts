@@ -10,7 +10,7 @@ import type { Backend, Rejection } from './translating-provider.js';
 import type { ChatRequest, ChatResult } from './translate/chat-model.js';
 import type { EmbedAnswer, EmbedRequest } from './translate/embeddings-codec.js';
 import { chatAnswerFromGemini, decodeGeminiStream, geminiRequestFromChat } from './translate/gemini-codec.js';
-import { arr, obj, type Json } from './translate/json-shapes.js';
+import { arr, obj, refusal, type Json } from './translate/json-shapes.js';
 import type { ProviderCall } from './types.js';
 
 export interface GeminiBackendOptions {
@@ -44,7 +44,9 @@ export function createGeminiBackend(o: GeminiBackendOptions): Backend {
   }
 
   async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult | Rejection> {
-    const res = await send(req.model, req.stream ? 'streamGenerateContent' : 'generateContent', geminiRequestFromChat(req), call.signal);
+    const body = geminiRequestFromChat(req);
+    call.examine?.(body);
+    const res = await send(req.model, req.stream ? 'streamGenerateContent' : 'generateContent', body, call.signal);
     throwForStatus(http, res);
     if (!res.ok) return { kind: 'rejected', status: res.status, message: providerMessage(await readJson(http, res), res.status) };
     const id = `gemini-${o.newId()}`;
@@ -64,7 +66,11 @@ export function createGeminiBackend(o: GeminiBackendOptions): Backend {
       if (req.dimensions !== undefined) r['outputDimensionality'] = req.dimensions;
       return r;
     });
-    const res = await send(req.model, 'batchEmbedContents', { requests }, call.signal);
+    // Gemini's embeddings carry no end-user id.
+    if (req.user !== undefined) throw refusal('user', o.flavour);
+    const body = { requests };
+    call.examine?.(body);
+    const res = await send(req.model, 'batchEmbedContents', body, call.signal);
     throwForStatus(http, res);
     const parsed = await readJson(http, res);
     if (!res.ok) return { kind: 'rejected', status: res.status, message: providerMessage(parsed, res.status) };

@@ -111,6 +111,7 @@ export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
         strip = true;
       }
     }
+    call.examine?.(body);
     const res = await send(request.api, body, call.signal);
     throwForStatus(http, res);
     if (res.ok && request.stream) {
@@ -126,7 +127,8 @@ export function createOpenAIBackend(o: OpenAIBackendOptions): Backend {
   }
 
   async function chat(req: ChatRequest, call: ProviderCall): Promise<ChatResult | Rejection> {
-    const body = openAIRequestFromChat(req, { maxTokensField: o.flavour === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens', streamUsage: o.streamUsage });
+    const body = openAIRequestFromChat(req, { maxTokensField: o.flavour === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens', streamUsage: o.streamUsage, target: o.flavour });
+    call.examine?.(body);
     const res = await send('openai.chat', body, call.signal);
     throwForStatus(http, res);
     if (!res.ok) {

@@ -6,6 +6,7 @@ import { upstreamError } from './upstream-error.js';
 import type { SseEvent } from './sse.js';
 import { CALLER_FORMATS, CHAT_APIS, type EncodeContext } from './translate/caller-formats.js';
 import type { ChatEvent, ChatRequest, ChatResult } from './translate/chat-model.js';
+import { refusal } from './translate/json-shapes.js';
 import { embedRequestFromOpenAI, openAIEmbeddingsAnswer, type EmbedAnswer, type EmbedRequest } from './translate/embeddings-codec.js';
 import type { CallTrace, Provider, ProviderCall, ProviderResult, TokenUsage, UpstreamRequest } from './types.js';
 
@@ -66,7 +67,7 @@ export function createTranslatingProvider(backend: Backend, ctx: EncodeContext):
     async call(request, call) {
       if (backend.native.has(request.api) && backend.callNative) return backend.callNative(request, call);
       if (request.api === 'openai.embeddings' && backend.embed) {
-        const embedReq = embedRequestFromOpenAI(request.body);
+        const embedReq = embedRequestFromOpenAI(request.body, backend.type);
         const result = await backend.embed(embedReq, call);
         if ('kind' in result) return { kind: 'json', status: result.status, body: CALLER_FORMATS['openai.chat']?.clientError(result.status, result.message) };
         if (result.inputTokens !== undefined) noteUsage(call.trace, result.inputTokens, 0);
@@ -75,6 +76,8 @@ export function createTranslatingProvider(backend: Backend, ctx: EncodeContext):
       const format = CALLER_FORMATS[request.api];
       if (!format || !backend.chat) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `The model cannot answer ${request.api} requests.` });
       const chatReq = format.request(request.body);
+      const untranslatable = chatReq.untranslatable[0];
+      if (untranslatable !== undefined) throw refusal(untranslatable, backend.type);
       const result = await backend.chat(chatReq, call);
       if (result.kind === 'rejected') return { kind: 'json', status: result.status, body: format.clientError(result.status, result.message) };
       if (result.kind === 'json') {

@@ -48,6 +48,11 @@ export interface ProviderCall {
   trace?: CallTrace;
   /** The request policy's `route` output, as the policy returned it (validated by the router). */
   policyRoute?: unknown;
+  /**
+   * Sees the exact body a provider is about to send, right before it is sent (the neutral request
+   * for echo). Throwing fails the call with that error: nothing is sent and nothing is retried.
+   */
+  examine?: (outgoing: unknown) => void;
 }
 
 export type ProviderResult =

@@ -110,8 +110,22 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
         const timer = setTimeout(() => ctl.abort(upstreamError('GW_ERR_UPSTREAM_TIMEOUT', { provider: target.provider.name, retryable: false })), remaining);
         const detach = (): void => call.signal.removeEventListener('abort', onCallerAbort);
         const started = clock();
+        // A refusal by the egress examiner is about the request, not the target: no retry, no fallback.
+        let examineError: unknown;
+        const examine = call.examine;
+        const attemptCall: ProviderCall = { signal: ctl.signal, trace };
+        if (examine) {
+          attemptCall.examine = (outgoing) => {
+            try {
+              examine(outgoing);
+            } catch (err) {
+              examineError = err ?? new GatewayError('GW_ERR_INTERNAL');
+              throw err;
+            }
+          };
+        }
         try {
-          const result = await target.provider.call({ ...request, body: { ...request.body, model: target.model } }, { signal: ctl.signal, trace });
+          const result = await target.provider.call({ ...request, body: { ...request.body, model: target.model } }, attemptCall);
           if (result.kind === 'json') {
             clearTimeout(timer);
             detach();
@@ -147,6 +161,11 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
           if (call.signal.aborted) {
             target.breaker.release();
             throw err;
+          }
+          if (examineError !== undefined) {
+            target.breaker.release();
+            trace.attempts.push({ ...labels, error: toGatewayError(examineError).code });
+            throw examineError;
           }
           const gwErr = toGatewayError(ctl.signal.aborted && isGatewayError(ctl.signal.reason) ? ctl.signal.reason : err);
           const status = upstreamStatusOf(gwErr);

@@ -54,7 +54,7 @@ export const auditRecordSchema: JsonSchema = {
           labels: { type: 'array', items: str },
           entities: {
             type: 'object',
-            additionalProperties: closed({ count: nonNegInt, max_score: score }, ['count', 'max_score']),
+            additionalProperties: closed({ count: nonNegInt, max_score: score, fields: { type: 'array', maxItems: 32, items: str } }, ['count', 'max_score']),
           },
           injection: closed(
             { score, detected: { type: 'boolean' }, signals: { type: 'array', items: str } },

@@ -26,7 +26,8 @@ export interface AuditRequest {
 
 export interface AuditClassification {
   labels: string[];
-  entities: Record<string, { count: number; max_score: number }>;
+  /** `fields`: where in the request a type was found (decision records only), as the API's field names. */
+  entities: Record<string, { count: number; max_score: number; fields?: string[] }>;
   injection: { score: number; detected: boolean; signals: string[] };
 }
 

@@ -61,6 +61,6 @@ export type {
 } from './audit-record.js';
 export { auditRecordSchema, type JsonSchema } from './audit-record-schema.js';
 export { newUuidV7, uuidV7Time } from './uuid-v7.js';
-export { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, encodeFrames, scanFrames, type ScannedFrames } from './framed-records.js';
+export { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, encodeFrames, scanFrames, type FrameTail, type ScannedFrames } from './framed-records.js';
 export { TLOG_PROOF_HEADER, formatTlogProof, parseTlogProof, verifyTlogProof, type TlogProof, type VerifiedTlogProof } from './tlog-proof.js';
 export { SUBJECT_SECRET_SIZE, commitContent, deriveSubjectKeys, seal, unseal, type Sealed, type SubjectKeys } from './content-crypto.js';

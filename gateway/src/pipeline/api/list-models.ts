@@ -97,10 +97,11 @@ export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
       return { model, input, result };
     });
     const models = evaluated.filter((e) => e.result.allow).map((e) => e.model);
-    const notFound = id !== undefined && models.length === 0 ? new GatewayError('GW_ERR_MODEL_NOT_FOUND', { detail: `Unknown model "${id}".` }) : undefined;
+    // The id is the caller's to choose: it reaches the record only when it names a configured model.
+    const notFound = id !== undefined && models.length === 0 ? new GatewayError('GW_ERR_MODEL_NOT_FOUND') : undefined;
 
     const request: AuditRecordV1['request'] = { api: state.api, route: MODELS_ROUTE, stream: false };
-    if (id !== undefined) request.model_requested = id;
+    if (id !== undefined && candidates.length > 0) request.model_requested = id;
     const base: RecordBase = { decisionId: state.decisionId, gatewayId: deps.config.server.gateway_id, principal, request };
     const policy = listingPolicy(evaluated, id !== undefined);
     const record = decisionRecord(deps.ids, base, policy ? { policy } : {});

@@ -2,58 +2,69 @@
 // like a prompt; there is no stream and no answer text.
 import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
-import { isObject, num, obj } from '../../providers/translate/json-shapes.js';
+import { num, obj } from '../../providers/translate/json-shapes.js';
 import type { ApiAdapter, ParsedRequest, Usage } from './types.js';
-import { replaceTexts, type TextWalk } from './text-slots.js';
-import { summariseWithTokens } from './prompt-estimate.js';
+import { OPENAI_EMBEDDINGS_FIELDS } from '../fields/openai-embeddings-fields.js';
+import { numericParams, parsedFrom, readTable } from '../fields/parsed-request.js';
+import type { ReadOptions } from '../fields/read-body.js';
+import type { EncodedSlot } from '../fields/write-slots.js';
 
-/** The input string, or each string of the input array. */
-const walkEmbeddingsInput: TextWalk<Record<string, unknown>> = (body, visit) => {
-  const input = body['input'];
-  if (typeof input === 'string') {
-    const next = visit(input);
-    if (next !== undefined) body['input'] = next;
-    return;
-  }
-  if (!Array.isArray(input)) return;
-  input.forEach((text: unknown, i) => {
-    if (typeof text !== 'string') return;
-    const next = visit(text);
-    if (next !== undefined) input[i] = next;
+const SAFE_PARAMS = ['dimensions'] as const;
+
+/** A tokenizer for token-id inputs, loaded on first use: most gateways never see one. */
+let tokenizer: Promise<{ decode(ids: number[]): string; encode(text: string): number[] }> | undefined;
+function loadTokenizer() {
+  // OpenAI's embedding models (text-embedding-3-*, ada-002) read cl100k_base token ids.
+  tokenizer ??= import('gpt-tokenizer/encoding/cl100k_base').then((m) => ({ decode: (ids: number[]) => m.decode(ids), encode: (text: string) => m.encode(text, { disallowedSpecial: new Set() }) }));
+  return tokenizer;
+}
+
+/** The token-id inputs of the body: one array of ids, or an array of arrays. */
+function tokenInputs(input: unknown): { path: (string | number)[]; ids: number[] }[] {
+  if (!Array.isArray(input) || input.length === 0) return [];
+  if (input.every((x) => typeof x === 'number')) return [{ path: ['input'], ids: input as number[] }];
+  if (input.every((x) => Array.isArray(x))) return input.map((ids, i) => ({ path: ['input', i], ids: ids as number[] }));
+  if (input.every((x) => typeof x === 'string')) return [];
+  throw bad('"input" must be a string, an array of strings, or token ids (an array of integers, or an array of such arrays), not a mixture.');
+}
+
+/**
+ * Token ids are decoded so their words are classified like any input; a rewrite (redaction) is
+ * encoded back into ids. The decoded text is what the policy decides on.
+ */
+async function decodedSlots(input: unknown): Promise<EncodedSlot[]> {
+  const inputs = tokenInputs(input);
+  if (inputs.length === 0) return [];
+  const { decode, encode } = await loadTokenizer();
+  return inputs.map(({ path, ids }) => {
+    let text: string;
+    try {
+      text = decode(ids);
+    } catch (cause) {
+      throw new GatewayError('GW_ERR_BAD_REQUEST', { cause, detail: `"${path.join('.')}" holds token ids that the cl100k_base tokenizer does not know, so they cannot be inspected.` });
+    }
+    return { path, text, json: false, key: false, source: 'user', field: path.length === 1 ? 'input' : 'input.*', prompt: true, encode };
   });
-};
+}
 
 function bad(detail: string): GatewayError {
   return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
 }
 
-export function parseOpenAIEmbeddings(body: unknown): ParsedRequest {
-  if (!isObject(body)) throw bad('The body must be a JSON object.');
-  if (typeof body['model'] !== 'string' || body['model'] === '') throw bad('"model" must be a non-empty string.');
-  const input = body['input'];
-  let texts: string[];
-  if (typeof input === 'string') texts = [input];
-  else if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string')) texts = input as string[];
-  // Token ids cannot be classified without decoding them with the model's tokenizer; refusing
-  // them keeps every input inspectable.
-  else throw bad('"input" must be a string or a non-empty array of strings.');
-  if (body['stream'] !== undefined) throw bad('"stream" is not a parameter of /v1/embeddings.');
-  const params: Record<string, unknown> = { inputs: texts.length };
-  const dims = num(body['dimensions']);
-  if (dims !== undefined) params['dimensions'] = dims;
-  if (typeof body['encoding_format'] === 'string') params['encoding_format'] = body['encoding_format'];
-  return {
-    api: 'openai.embeddings',
-    model: body['model'],
-    stream: false,
-    texts,
-    prompt: summariseWithTokens(
-      texts.map(() => ({ role: 'input' })),
-      texts,
-    ),
-    params,
-    body,
-  };
+export async function parseOpenAIEmbeddings(body: unknown, options: ReadOptions): Promise<ParsedRequest> {
+  const read = readTable(body, OPENAI_EMBEDDINGS_FIELDS, options);
+  const decoded = await decodedSlots(read.body['input']);
+  const tokens = decoded.length > 0;
+  if (tokens) read.slots.push(...decoded);
+  const input = read.body['input'];
+  // One string, or one array of token ids, is one input; otherwise each item is.
+  const inputs = !Array.isArray(input) || input.every((x) => typeof x === 'number') ? 1 : input.length;
+  const params = numericParams(read.body, SAFE_PARAMS);
+  params['inputs'] = inputs;
+  if (typeof read.body['encoding_format'] === 'string') params['encoding_format'] = read.body['encoding_format'];
+  if (tokens) params['token_ids'] = true;
+  const roles = Array.from({ length: inputs }, () => ({ role: 'input' }));
+  return parsedFrom('openai.embeddings', read, roles, params);
 }
 
 export const openAIEmbeddingsAdapter: ApiAdapter = {
@@ -65,7 +76,6 @@ export const openAIEmbeddingsAdapter: ApiAdapter = {
   answerTexts: () => [],
   answerToolTexts: () => [],
   withAnswerTexts: (body) => body,
-  withPromptTexts: (body, texts) => replaceTexts(body, walkEmbeddingsInput, texts),
   usage: (body): Usage | undefined => {
     const u = obj(obj(body)['usage']);
     const p = num(u['prompt_tokens']);

@@ -1,78 +1,22 @@
 // OpenAI's Responses API as the pipeline sees it (text in, text out): instructions and input
 // items are the prompt; a streamed answer ends with response.completed (or .incomplete/.failed).
-import { GatewayError } from '../../errors.js';
 import { errorBody } from '../../http/error-body.js';
 import { responsesText } from '../../providers/translate/responses-codec.js';
-import { arr, isObject, obj, str, type Json } from '../../providers/translate/json-shapes.js';
-import { collectTexts, replaceTexts, type TextVisitor, type TextWalk } from './text-slots.js';
+import { arr, obj, str, type Json } from '../../providers/translate/json-shapes.js';
+import { collectTexts, replaceTexts, stringsIn, type TextVisitor, type TextWalk } from './text-slots.js';
 import { inputOutputUsage as usageOf, type ApiAdapter, type ParsedRequest } from './types.js';
-import { summariseWithTokens } from './prompt-estimate.js';
+import { OPENAI_RESPONSES_FIELDS } from '../fields/openai-responses-fields.js';
+import { numericParams, parsedFrom, readTable } from '../fields/parsed-request.js';
+import type { ReadOptions } from '../fields/read-body.js';
 
 const SAFE_PARAMS = ['max_output_tokens', 'temperature', 'top_p'] as const;
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
-
-function bad(detail: string): GatewayError {
-  return new GatewayError('GW_ERR_BAD_REQUEST', { detail });
-}
-
-/** Input parts whose words the gateway can read (images carry none); files and audio cannot be inspected. */
-const INSPECTABLE_PARTS = new Set(['input_text', 'output_text', 'text', 'refusal', 'input_image']);
-
-/** Visits a `content` (string or parts) held at `holder[key]`. */
-function visitContent(holder: Json, key: string, visit: TextVisitor): void {
-  const content = holder[key];
-  if (typeof content === 'string') {
-    const next = visit(content);
-    if (next !== undefined) holder[key] = next;
-    return;
-  }
-  for (const raw of arr(content)) {
-    const p = obj(raw);
-    if (typeof p['type'] === 'string' && !INSPECTABLE_PARTS.has(p['type'])) throw bad(`Input parts of type "${p['type']}" cannot be inspected, so the gateway does not forward them.`);
-    const field = typeof p['text'] === 'string' ? 'text' : typeof p['refusal'] === 'string' ? 'refusal' : undefined;
-    if (field === undefined) continue;
-    const next = visit(p[field] as string);
-    if (next !== undefined) p[field] = next;
-  }
-}
 
 function visitField(holder: Json, key: string, visit: TextVisitor): void {
   const text = holder[key];
   if (typeof text !== 'string') return;
   const next = visit(text);
   if (next !== undefined) holder[key] = next;
-}
-
-/** Instructions, message texts, and tool outputs and arguments the caller sends back, in order. */
-export const walkResponsesPrompt: TextWalk<Json> = (body, visit) => {
-  visitField(body, 'instructions', visit);
-  visitField(body, 'input', visit);
-  for (const raw of arr(body['input'])) {
-    const item = obj(raw);
-    const type = item['type'] ?? 'message';
-    if (type === 'message') visitContent(item, 'content', visit);
-    else if (type === 'function_call_output') visitContent(item, 'output', visit);
-    else if (type === 'function_call') visitField(item, 'arguments', visit);
-    else if (type !== 'reasoning') {
-      // Fail closed: item kinds the gateway cannot read (file searches, references to stored items) are refused.
-      throw bad(`Input items of type "${String(type)}" cannot be inspected, so the gateway does not forward them.`);
-    }
-  }
-};
-
-/** The roles of the prompt's parts, for the policy's prompt summary. */
-function promptRoles(body: Json): { role: string }[] {
-  const roles: { role: string }[] = [];
-  if (typeof body['instructions'] === 'string') roles.push({ role: 'system' });
-  if (typeof body['input'] === 'string') roles.push({ role: 'user' });
-  for (const raw of arr(body['input'])) {
-    const item = obj(raw);
-    const type = item['type'] ?? 'message';
-    if (type === 'message') roles.push({ role: str(item['role']) ?? 'user' });
-    else if (type === 'function_call_output') roles.push({ role: 'tool' });
-    else if (type === 'function_call') roles.push({ role: 'assistant' });
-  }
-  return roles;
 }
 
 /** The output_text parts of the message items of a whole response. */
@@ -97,31 +41,25 @@ function setItemText(item: Json, text: { value: string | undefined }): void {
   }
 }
 
-export function parseOpenAIResponses(body: unknown): ParsedRequest {
-  if (!isObject(body)) throw bad('The body must be a JSON object.');
-  if (typeof body['model'] !== 'string' || body['model'] === '') throw bad('"model" must be a non-empty string.');
-  const input = body['input'];
-  if (typeof input !== 'string' && !(Array.isArray(input) && input.length > 0)) throw bad('"input" must be a string or a non-empty array of input items.');
-  if (body['stream'] !== undefined && typeof body['stream'] !== 'boolean') throw bad('"stream" must be a boolean.');
-  if (body['instructions'] !== undefined && body['instructions'] !== null && typeof body['instructions'] !== 'string') throw bad('"instructions" must be a string.');
-  // A stored earlier response is context the gateway never saw, so it could not have been inspected.
-  if (body['previous_response_id'] !== undefined && body['previous_response_id'] !== null) throw bad('"previous_response_id" is not supported: send the conversation in "input".');
-  const texts = collectTexts(body, walkResponsesPrompt);
-  const roles = promptRoles(body);
-  const params: Record<string, unknown> = {};
-  for (const k of SAFE_PARAMS) if (typeof body[k] === 'number') params[k] = body[k];
-  if (Array.isArray(body['tools'])) params['tools_count'] = body['tools'].length;
-  return {
-    api: 'openai.responses',
-    model: body['model'],
-    stream: body['stream'] === true,
-    texts,
-    prompt: summariseWithTokens(roles, texts),
-    params,
-    body,
-  };
+/** The roles of the prompt's parts, for the policy's prompt summary. */
+function promptRoles(body: Json): { role: string }[] {
+  const roles: { role: string }[] = [];
+  if (typeof body['instructions'] === 'string') roles.push({ role: 'system' });
+  if (typeof body['input'] === 'string') roles.push({ role: 'user' });
+  for (const raw of arr(body['input'])) {
+    const item = obj(raw);
+    const type = item['type'] ?? 'message';
+    if (type === 'message') roles.push({ role: str(item['role']) ?? 'user' });
+    else if (type === 'function_call_output' || type === 'custom_tool_call_output') roles.push({ role: 'tool' });
+    else if (type === 'function_call' || type === 'custom_tool_call') roles.push({ role: 'assistant' });
+  }
+  return roles;
 }
 
+export function parseOpenAIResponses(body: unknown, options: ReadOptions): ParsedRequest {
+  const read = readTable(body, OPENAI_RESPONSES_FIELDS, options);
+  return parsedFrom('openai.responses', read, promptRoles(read.body), numericParams(read.body, SAFE_PARAMS));
+}
 
 export const openAIResponsesAdapter: ApiAdapter = {
   api: 'openai.responses',
@@ -130,20 +68,26 @@ export const openAIResponsesAdapter: ApiAdapter = {
   parse: parseOpenAIResponses,
   answerText: responsesText,
   answerTexts: (body) => collectTexts(body, walkResponsesAnswer),
+  // Function calls (name and arguments) and refusals reach the caller too.
   answerToolTexts: (body) =>
-    arr(obj(body)['output'])
-      .map((item) => obj(item))
-      .filter((item) => item['type'] === 'function_call' && typeof item['arguments'] === 'string')
-      .map((item) => item['arguments'] as string),
+    arr(obj(body)['output']).flatMap((raw) => {
+      const item = obj(raw);
+      if (item['type'] === 'function_call') return [str(item['name']) ?? '', str(item['arguments']) ?? ''];
+      if (item['type'] !== 'message') return [];
+      return arr(item['content']).flatMap((part) => (obj(part)['type'] === 'refusal' ? [str(obj(part)['refusal']) ?? ''] : stringsIn(obj(part)['annotations'])));
+    }),
   withAnswerTexts: (body, texts) => replaceTexts(body, walkResponsesAnswer, texts),
-  withPromptTexts: (body, texts) => replaceTexts(body, walkResponsesPrompt, texts),
   usage: (body) => usageOf(obj(body)['usage']),
   stream: {
     isFinal: (ev) => ev.event !== undefined && FINAL_EVENTS.has(ev.event),
     isJson: () => true,
     text: (ev, parsed) => (ev.event === 'response.output_text.delta' ? (str(obj(parsed)['delta']) ?? '') : ''),
     usage: (ev, parsed) => (ev.event !== undefined && FINAL_EVENTS.has(ev.event) ? usageOf(obj(obj(parsed)['response'])['usage']) : undefined),
-    toolText: (ev, parsed) => (ev.event === 'response.function_call_arguments.delta' ? (str(obj(parsed)['delta']) ?? '') : ''),
+    toolText: (ev, parsed) => {
+      if (ev.event === 'response.function_call_arguments.delta' || ev.event === 'response.refusal.delta') return str(obj(parsed)['delta']) ?? '';
+      if (ev.event === 'response.output_item.added' && obj(obj(parsed)['item'])['type'] === 'function_call') return str(obj(obj(parsed)['item'])['name']) ?? '';
+      return '';
+    },
     withText: (ev, parsed, text) => {
       obj(parsed)['delta'] = text;
       return { ...ev, data: JSON.stringify(parsed) };

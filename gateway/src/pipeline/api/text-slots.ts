@@ -37,3 +37,11 @@ export function reparseJson(text: string): unknown {
     throw new GatewayError('GW_ERR_REDACTION_FAILED', { cause, detail: 'Redaction would break the JSON of a tool call, so the request is not forwarded.' });
   }
 }
+
+/** Every string in a JSON value (citations, annotations): what the caller will read of it. */
+export function stringsIn(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, out);
+  return out;
+}

@@ -4,6 +4,8 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { ErrorShape, GatewayError } from '../../errors.js';
 import type { SseEvent } from '../../providers/sse.js';
 import type { PromptSummary } from '../prompt.js';
+import type { ReadOptions } from '../fields/read-body.js';
+import type { EncodedSlot } from '../fields/write-slots.js';
 
 export type Usage = NonNullable<NonNullable<AuditRecordV1['outcome']>['usage']>;
 
@@ -13,8 +15,14 @@ export interface ParsedRequest {
   api: string;
   model: string;
   stream: boolean;
-  /** Every piece of text a person or tool put into the prompt, in order. */
+  /** Every string of the body the provider could read as words, with where it sits. */
+  slots: EncodedSlot[];
+  /** The slots' texts, in the same order. */
   texts: string[];
+  /** The prompt's words (the slots marked `prompt`), as sizes and content commitments count them. */
+  promptTexts: string[];
+  /** Content the classifier cannot read (images, audio, files, encrypted items), sorted. */
+  contentKinds: string[];
   prompt: PromptSummary;
   /** Safe request parameters for the policy (no text). */
   params: Record<string, unknown>;
@@ -26,8 +34,8 @@ export interface ApiAdapter {
   readonly api: string;
   readonly route: string;
   readonly shape: ErrorShape;
-  /** Validates the body; throws GW_ERR_BAD_REQUEST naming the field. */
-  parse(body: unknown): ParsedRequest;
+  /** Checks the body against the API's field table; throws a 4xx GatewayError naming the field. */
+  parse(body: unknown, options: ReadOptions): ParsedRequest | Promise<ParsedRequest>;
   /** The assistant text of a whole (non-streamed) answer. */
   answerText(body: unknown): string;
   /** The same text as separate pieces (choices, content blocks), in order. */
@@ -36,8 +44,6 @@ export interface ApiAdapter {
   answerToolTexts(body: unknown): string[];
   /** A copy of a whole answer with its pieces (as `answerTexts` lists them) replaced. */
   withAnswerTexts(body: unknown, texts: readonly string[]): unknown;
-  /** A copy of the request body with its prompt texts (as `parse(...).texts` lists them) replaced. */
-  withPromptTexts(body: Record<string, unknown>, texts: readonly string[]): Record<string, unknown>;
   usage(body: unknown): Usage | undefined;
   stream: StreamReader;
 }

@@ -2,96 +2,163 @@
 // (message_start, content_block_start/delta/stop, message_delta, message_stop), both ways.
 import type { SseEvent } from '../sse.js';
 import { upstreamError } from '../upstream-error.js';
-import { jsonInstruction, parseArguments, type ChatAnswer, type ChatEvent, type ChatMessage, type ChatPart, type ChatRequest, type ChatTool, type StopReason } from './chat-model.js';
-import { arr, assignDefined, isObject, num, obj, str, unsupported, type Json } from './json-shapes.js';
+import { chatTool, emptyChatRequest, jsonInstruction, parseArguments, refuseSettings, setSetting, settingRefusal, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest, type StopReason } from './chat-model.js';
+import { arr, fieldName, assignDefined, isObject, num, obj, str, type Json } from './json-shapes.js';
 
-function blockText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  return arr(content)
-    .map((b) => (obj(b)['type'] === 'text' ? (str(obj(b)['text']) ?? '') : ''))
-    .join('');
+/** The fields of a messages request this reader knows; any other is refused. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'model', 'messages', 'max_tokens', 'container', 'context_management', 'mcp_servers', 'metadata', 'service_tier', 'stop_sequences', 'stream',
+  'system', 'temperature', 'thinking', 'tool_choice', 'tools', 'top_k', 'top_p', 'output_format', 'output_config',
+]);
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null;
 }
 
-function partsFromBlocks(content: unknown): ChatPart[] {
+function blockText(content: unknown, at: string, skip: string[]): string {
+  if (typeof content === 'string') return content;
+  let out = '';
+  arr(content).forEach((raw, i) => {
+    const b = obj(raw);
+    if (b['type'] === 'text') out += str(b['text']) ?? '';
+    else skip.push(`${at}[${i}].type`);
+  });
+  return out;
+}
+
+function partsFromBlocks(content: unknown, at: string, skip: string[]): ChatPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   const parts: ChatPart[] = [];
-  for (const raw of arr(content)) {
+  arr(content).forEach((raw, i) => {
     const b = obj(raw);
+    const here = `${at}[${i}]`;
+    // cache_control is a caching hint with no effect on the answer (docs/providers.md).
     switch (b['type']) {
       case 'text':
         parts.push({ type: 'text', text: str(b['text']) ?? '' });
+        if (arr(b['citations']).length > 0) skip.push(`${here}.citations`);
         break;
       case 'image': {
         const src = obj(b['source']);
         if (src['type'] === 'base64') parts.push({ type: 'image', mediaType: str(src['media_type']) ?? 'image/png', data: str(src['data']) ?? '' });
         else if (src['type'] === 'url') parts.push({ type: 'image', url: str(src['url']) ?? '' });
-        else throw unsupported(`image source "${String(src['type'])}" cannot be translated for this provider.`);
+        else skip.push(`${here}.source.type`);
+        break;
+      }
+      case 'document': {
+        const src = obj(b['source']);
+        if (src['type'] === 'text') parts.push({ type: 'text', text: str(src['data']) ?? '' });
+        else skip.push(`${here}.source.type`);
+        for (const key of ['title', 'context']) if (present(b[key])) skip.push(`${here}.${key}`);
+        if (obj(b['citations'])['enabled'] === true) skip.push(`${here}.citations`);
         break;
       }
       case 'tool_use':
         parts.push({ type: 'tool_call', id: str(b['id']) ?? '', name: str(b['name']) ?? '', arguments: JSON.stringify(b['input'] ?? {}) });
         break;
       case 'tool_result': {
-        const result: ChatPart = { type: 'tool_result', toolCallId: str(b['tool_use_id']) ?? '', content: blockText(b['content']) };
+        const result: ChatPart = { type: 'tool_result', toolCallId: str(b['tool_use_id']) ?? '', content: blockText(b['content'], `${here}.content`, skip) };
         if (b['is_error'] === true) result.isError = true;
         parts.push(result);
         break;
       }
-      case 'thinking':
+      case 'thinking': {
+        const part: ChatPart = { type: 'thinking', text: str(b['thinking']) ?? '' };
+        const signature = str(b['signature']);
+        if (signature !== undefined) part.signature = signature;
+        parts.push(part);
+        break;
+      }
       case 'redacted_thinking':
-        // Reasoning traces belong to the model that wrote them; other providers cannot take them back.
+        parts.push({ type: 'thinking', text: '', redacted: str(b['data']) ?? '' });
         break;
       default:
-        throw unsupported(`content block type "${String(b['type'])}" cannot be translated for this provider.`);
+        skip.push(`${here}.type`);
     }
-  }
+  });
   return parts;
 }
 
+function readFormat(format: unknown, path: string, req: ChatRequest): void {
+  if (!present(format)) return;
+  const f = obj(format);
+  if (f['type'] !== 'json_schema') {
+    req.untranslatable.push(`${path}.type`);
+    return;
+  }
+  // Anthropic's structured outputs always hold the answer to the schema.
+  const json: NonNullable<ChatRequest['json']> = { strict: true };
+  if (isObject(f['schema'])) json.schema = f['schema'];
+  setSetting(req, 'json', json, path);
+}
+
 export function chatRequestFromAnthropic(body: Json): ChatRequest {
-  const system: string[] = [];
+  const req = emptyChatRequest(str(body['model']) ?? '', body['stream'] === true);
+  const skip = req.untranslatable;
+  for (const key of Object.keys(body)) if (!KNOWN_FIELDS.has(key)) skip.push(fieldName(key));
   const s = body['system'];
-  if (typeof s === 'string') system.push(s);
-  else if (Array.isArray(s)) system.push(blockText(s));
-  const messages: ChatMessage[] = arr(body['messages']).map((raw) => {
+  if (typeof s === 'string') req.system.push(s);
+  else if (Array.isArray(s)) req.system.push(blockText(s, 'system', skip));
+  req.messages = arr(body['messages']).map((raw, i) => {
     const m = obj(raw);
-    return { role: m['role'] === 'assistant' ? 'assistant' : 'user', parts: partsFromBlocks(m['content']) };
+    return { role: m['role'] === 'assistant' ? 'assistant' : 'user', parts: partsFromBlocks(m['content'], `messages[${i}].content`, skip) };
   });
-  const tools: ChatTool[] = arr(body['tools']).map((raw) => {
+  arr(body['tools']).forEach((raw, i) => {
     const t = obj(raw);
-    if (t['type'] !== undefined && t['type'] !== 'custom') throw unsupported(`tool type "${String(t['type'])}" cannot be translated for this provider.`);
-    const tool: ChatTool = { name: str(t['name']) ?? '', parameters: isObject(t['input_schema']) ? t['input_schema'] : { type: 'object', properties: {} } };
-    const d = str(t['description']);
-    if (d !== undefined) tool.description = d;
-    return tool;
+    if (t['type'] !== undefined && t['type'] !== 'custom') {
+      skip.push(`tools[${i}].type`);
+      return;
+    }
+    req.tools.push(chatTool(str(t['name']) ?? '', t['input_schema'], str(t['description'])));
   });
-  const req: ChatRequest = { model: str(body['model']) ?? '', system, messages, tools, stream: body['stream'] === true };
   const tc = obj(body['tool_choice']);
-  if (tc['type'] === 'auto') req.toolChoice = 'auto';
-  else if (tc['type'] === 'any') req.toolChoice = 'required';
-  else if (tc['type'] === 'none') req.toolChoice = 'none';
-  else if (tc['type'] === 'tool') req.toolChoice = { name: str(tc['name']) ?? '' };
+  if (tc['type'] === 'auto') setSetting(req, 'toolChoice', 'auto', 'tool_choice');
+  else if (tc['type'] === 'any') setSetting(req, 'toolChoice', 'required', 'tool_choice');
+  else if (tc['type'] === 'none') setSetting(req, 'toolChoice', 'none', 'tool_choice');
+  else if (tc['type'] === 'tool') setSetting(req, 'toolChoice', { name: str(tc['name']) ?? '' }, 'tool_choice');
+  else if (present(body['tool_choice'])) skip.push('tool_choice.type');
+  if (tc['disable_parallel_tool_use'] === true && req.tools.length > 0) setSetting(req, 'parallelToolCalls', false, 'tool_choice.disable_parallel_tool_use');
   const max = num(body['max_tokens']);
   if (max !== undefined) req.maxTokens = max;
   const t = num(body['temperature']);
   if (t !== undefined) req.temperature = t;
   const p = num(body['top_p']);
   if (p !== undefined) req.topP = p;
+  setSetting(req, 'topK', num(body['top_k']), 'top_k');
   const stop = arr(body['stop_sequences']).filter((x): x is string => typeof x === 'string');
   if (stop.length > 0) req.stop = stop;
-  const user = str(obj(body['metadata'])['user_id']);
-  if (user !== undefined) req.user = user;
+  const metadata = obj(body['metadata']);
+  setSetting(req, 'user', str(metadata['user_id']), 'metadata.user_id');
+  if (Object.keys(metadata).some((k) => k !== 'user_id')) skip.push('metadata');
+  const tier = body['service_tier'];
+  if (tier === 'standard_only') setSetting(req, 'serviceTier', 'standard', 'service_tier');
+  else if (present(tier) && tier !== 'auto') skip.push('service_tier');
+  const thinking = obj(body['thinking']);
+  if (thinking['type'] === 'enabled') setSetting(req, 'thinkingBudget', num(thinking['budget_tokens']) ?? 0, 'thinking');
+  else if (present(body['thinking']) && thinking['type'] !== 'disabled') skip.push('thinking.type');
+  readFormat(body['output_format'], 'output_format', req);
+  const config = obj(body['output_config']);
+  readFormat(config['format'], 'output_config.format', req);
+  const effort = config['effort'];
+  if (effort === 'low' || effort === 'medium' || effort === 'high') setSetting(req, 'reasoningEffort', effort, 'output_config.effort');
+  else if (present(effort)) skip.push('output_config.effort');
+  for (const key of Object.keys(config)) if (key !== 'format' && key !== 'effort') skip.push(`output_config.${key}`);
+  if (present(body['container'])) skip.push('container');
+  if (present(body['context_management'])) skip.push('context_management');
+  if (arr(body['mcp_servers']).length > 0) skip.push('mcp_servers');
   return req;
 }
 
 function blocksFromParts(parts: readonly ChatPart[]): Json[] {
   const blocks: Json[] = [];
-  // Anthropic wants tool results first in a user turn.
+  // Anthropic wants tool results first in a user turn, and thinking first in an assistant turn.
   for (const p of parts) {
     if (p.type === 'tool_result') {
       const b: Json = { type: 'tool_result', tool_use_id: p.toolCallId, content: p.content };
       if (p.isError) b['is_error'] = true;
       blocks.push(b);
+    } else if (p.type === 'thinking') {
+      blocks.push(p.redacted !== undefined ? { type: 'redacted_thinking', data: p.redacted } : assignDefined({ type: 'thinking', thinking: p.text }, { signature: p.signature }));
     }
   }
   for (const p of parts) {
@@ -106,22 +173,45 @@ function blocksFromParts(parts: readonly ChatPart[]): Json[] {
   return blocks;
 }
 
+const TARGET = 'anthropic';
+
 export function anthropicRequestFromChat(req: ChatRequest, defaultMaxTokens: number): Json {
+  refuseSettings(req, ['seed', 'frequencyPenalty', 'presencePenalty', 'metadata', 'store', 'promptCacheKey', 'verbosity'], TARGET);
   const system = [...req.system];
-  if (req.json) system.push(jsonInstruction(req.json));
   const body: Json = {
     model: req.model,
     max_tokens: req.maxTokens ?? defaultMaxTokens,
     messages: req.messages.map((m) => ({ role: m.role, content: blocksFromParts(m.parts) })),
   };
+  const outputConfig: Json = {};
+  if (req.json?.schema) outputConfig['format'] = { type: 'json_schema', schema: req.json.schema };
+  // JSON mode without a schema has no native form here.
+  else if (req.json) system.push(jsonInstruction(req.json));
+  if (req.reasoningEffort !== undefined) {
+    if (req.reasoningEffort !== 'low' && req.reasoningEffort !== 'medium' && req.reasoningEffort !== 'high') throw settingRefusal(req, 'reasoningEffort', TARGET);
+    outputConfig['effort'] = req.reasoningEffort;
+  }
+  if (Object.keys(outputConfig).length > 0) body['output_config'] = outputConfig;
   if (system.length > 0) body['system'] = system.join('\n\n');
   if (req.tools.length > 0) body['tools'] = req.tools.map((t) => assignDefined({ name: t.name, input_schema: t.parameters }, { description: t.description }));
-  if (req.toolChoice !== undefined) {
-    const tc = req.toolChoice;
-    body['tool_choice'] = tc === 'auto' ? { type: 'auto' } : tc === 'required' ? { type: 'any' } : tc === 'none' ? { type: 'none' } : { type: 'tool', name: tc.name };
+  const tc = req.toolChoice;
+  if (tc !== undefined || req.parallelToolCalls === false) {
+    const choice: Json = tc === undefined || tc === 'auto' ? { type: 'auto' } : tc === 'required' ? { type: 'any' } : tc === 'none' ? { type: 'none' } : { type: 'tool', name: tc.name };
+    if (req.parallelToolCalls === false) {
+      if (tc === 'none') throw settingRefusal(req, 'parallelToolCalls', TARGET);
+      choice['disable_parallel_tool_use'] = true;
+    }
+    body['tool_choice'] = choice;
   }
-  assignDefined(body, { temperature: req.temperature, top_p: req.topP, stop_sequences: req.stop });
-  if (req.user !== undefined) body['metadata'] = { user_id: req.user };
+  assignDefined(body, { temperature: req.temperature, top_p: req.topP, top_k: req.topK, stop_sequences: req.stop });
+  if (req.thinkingBudget !== undefined) body['thinking'] = { type: 'enabled', budget_tokens: req.thinkingBudget };
+  if (req.user !== undefined && req.safetyIdentifier !== undefined && req.user !== req.safetyIdentifier) throw settingRefusal(req, 'user', TARGET);
+  const userId = req.safetyIdentifier ?? req.user;
+  if (userId !== undefined) body['metadata'] = { user_id: userId };
+  if (req.serviceTier !== undefined) {
+    if (req.serviceTier !== 'standard') throw settingRefusal(req, 'serviceTier', TARGET);
+    body['service_tier'] = 'standard_only';
+  }
   if (req.stream) body['stream'] = true;
   return body;
 }
@@ -139,7 +229,7 @@ export function anthropicStop(reason: StopReason): string {
 
 export function chatAnswerFromAnthropic(body: unknown): ChatAnswer {
   const b = obj(body);
-  const parts = partsFromBlocks(arr(b['content']).filter((c) => obj(c)['type'] === 'text' || obj(c)['type'] === 'tool_use'));
+  const parts = partsFromBlocks(arr(b['content']).filter((c) => obj(c)['type'] === 'text' || obj(c)['type'] === 'tool_use'), 'content', []);
   const answer: ChatAnswer = { id: str(b['id']) ?? '', model: str(b['model']) ?? '', parts, stop: stopFromAnthropic(b['stop_reason']) };
   const u = obj(b['usage']);
   const input = num(u['input_tokens']);

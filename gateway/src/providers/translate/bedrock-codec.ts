@@ -2,13 +2,21 @@
 // provider here, so this side translates requests out and answers in.
 import type { EventStreamMessage } from '../aws/event-stream.js';
 import { upstreamError } from '../upstream-error.js';
-import { jsonInstruction, parseArguments, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest, type StopReason } from './chat-model.js';
+import { jsonInstruction, parseArguments, refuseSettings, settingRefusal, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest, type StopReason } from './chat-model.js';
 import { arr, assignDefined, num, obj, str, unsupported, type Json } from './json-shapes.js';
 
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
+const TARGET = 'bedrock';
+
 function blocks(parts: readonly ChatPart[]): Json[] {
   const out: Json[] = [];
+  // Claude on Bedrock wants its earlier reasoning first in an assistant turn, signature and all.
+  for (const p of parts) {
+    if (p.type === 'thinking') {
+      out.push({ reasoningContent: p.redacted !== undefined ? { redactedContent: p.redacted } : { reasoningText: assignDefined({ text: p.text }, { signature: p.signature }) } });
+    }
+  }
   for (const p of parts) {
     if (p.type === 'tool_result') out.push({ toolResult: { toolUseId: p.toolCallId, content: [{ text: p.content }], status: p.isError ? 'error' : 'success' } });
   }
@@ -27,12 +35,21 @@ function blocks(parts: readonly ChatPart[]): Json[] {
 }
 
 export function bedrockRequestFromChat(req: ChatRequest): Json {
+  refuseSettings(req, ['seed', 'frequencyPenalty', 'presencePenalty', 'parallelToolCalls', 'reasoningEffort', 'store', 'promptCacheKey', 'verbosity'], TARGET);
+  // Bedrock's standard tier is the only one Converse asks for.
+  if (req.serviceTier !== undefined && req.serviceTier !== 'standard') throw settingRefusal(req, 'serviceTier', TARGET);
   const system = [...req.system];
+  // Converse has no JSON mode; the schema travels as an instruction.
   if (req.json) system.push(jsonInstruction(req.json));
   const body: Json = { messages: req.messages.map((m) => ({ role: m.role, content: blocks(m.parts) })) };
   if (system.length > 0) body['system'] = system.map((text) => ({ text }));
   const inference = assignDefined({}, { maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stopSequences: req.stop });
   if (Object.keys(inference).length > 0) body['inferenceConfig'] = inference;
+  // Model-specific settings, in the names Anthropic's models on Bedrock document.
+  const extra = assignDefined({}, { top_k: req.topK, thinking: req.thinkingBudget !== undefined ? { type: 'enabled', budget_tokens: req.thinkingBudget } : undefined });
+  if (Object.keys(extra).length > 0) body['additionalModelRequestFields'] = extra;
+  const metadata = assignDefined({ ...req.metadata }, { user: req.user, safety_identifier: req.safetyIdentifier });
+  if (Object.keys(metadata).length > 0) body['requestMetadata'] = metadata;
   if (req.tools.length > 0) {
     const toolConfig: Json = {
       tools: req.tools.map((t) => ({ toolSpec: assignDefined({ name: t.name, inputSchema: { json: t.parameters } }, { description: t.description }) })),
@@ -40,7 +57,9 @@ export function bedrockRequestFromChat(req: ChatRequest): Json {
     const tc = req.toolChoice;
     if (tc === 'auto') toolConfig['toolChoice'] = { auto: {} };
     else if (tc === 'required') toolConfig['toolChoice'] = { any: {} };
-    else if (tc !== undefined && tc !== 'none') toolConfig['toolChoice'] = { tool: { name: tc.name } };
+    // Converse cannot forbid tool use while offering tools.
+    else if (tc === 'none') throw settingRefusal(req, 'toolChoice', TARGET);
+    else if (tc !== undefined) toolConfig['toolChoice'] = { tool: { name: tc.name } };
     body['toolConfig'] = toolConfig;
   }
   return body;
@@ -59,6 +78,10 @@ export function chatAnswerFromBedrock(body: unknown, id: string, model: string):
   for (const raw of arr(obj(obj(b['output'])['message'])['content'])) {
     const c = obj(raw);
     if (typeof c['text'] === 'string') parts.push({ type: 'text', text: c['text'] });
+    const reasoning = obj(c['reasoningContent']);
+    const said = obj(reasoning['reasoningText']);
+    if (typeof said['text'] === 'string') parts.push(assignDefined({ type: 'thinking', text: said['text'] }, { signature: str(said['signature']) }) as ChatPart);
+    else if (typeof reasoning['redactedContent'] === 'string') parts.push({ type: 'thinking', text: '', redacted: reasoning['redactedContent'] });
     const use = obj(c['toolUse']);
     if (typeof use['name'] === 'string') parts.push({ type: 'tool_call', id: str(use['toolUseId']) ?? '', name: use['name'], arguments: JSON.stringify(use['input'] ?? {}) });
   }

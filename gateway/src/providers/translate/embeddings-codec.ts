@@ -1,12 +1,17 @@
 // OpenAI embeddings requests and answers, for providers that compute embeddings another way
 // (Gemini, echo): the input texts out, vectors back in OpenAI's list format, base64 included.
-import { arr, obj, str, unsupported, type Json } from './json-shapes.js';
+import { arr, fieldName, obj, refusal, str, type Json } from './json-shapes.js';
 
 export interface EmbedRequest {
   model: string;
   inputs: string[];
   dimensions?: number;
+  /** The caller's `user`; only echo takes it (Gemini has no such field). */
+  user?: string;
 }
+
+/** The fields of an embeddings request this reader knows; any other is refused. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
 
 export interface EmbedAnswer {
   vectors: number[][];
@@ -14,17 +19,22 @@ export interface EmbedAnswer {
 }
 
 /** Input texts of an embeddings request; token-id inputs cannot be re-encoded for another provider. */
-export function embeddingInputs(body: Json): string[] {
+export function embeddingInputs(body: Json, target: string): string[] {
   const input = body['input'];
   if (typeof input === 'string') return [input];
   const list = arr(input);
   if (list.every((x) => typeof x === 'string')) return list as string[];
-  throw unsupported('token-id inputs to /v1/embeddings can be sent only to OpenAI-compatible providers.');
+  throw refusal('input', target);
 }
 
-export function embedRequestFromOpenAI(body: Json): EmbedRequest {
-  const req: EmbedRequest = { model: str(body['model']) ?? '', inputs: embeddingInputs(body) };
+export function embedRequestFromOpenAI(body: Json, target: string): EmbedRequest {
+  for (const key of Object.keys(body)) if (!KNOWN_FIELDS.has(key)) throw refusal(fieldName(key), target);
+  const format = body['encoding_format'];
+  if (format !== undefined && format !== null && format !== 'float' && format !== 'base64') throw refusal('encoding_format', target);
+  const req: EmbedRequest = { model: str(body['model']) ?? '', inputs: embeddingInputs(body, target) };
   if (typeof body['dimensions'] === 'number') req.dimensions = body['dimensions'];
+  const user = str(body['user']);
+  if (user !== undefined) req.user = user;
   return req;
 }
 

@@ -2,7 +2,7 @@
 // and Vertex AI share the body format). Gemini is only ever a provider here.
 import type { SseEvent } from '../sse.js';
 import { upstreamError } from '../upstream-error.js';
-import { parseArguments, toolNamesById, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest, type StopReason } from './chat-model.js';
+import { parseArguments, refuseSettings, settingRefusal, toolNamesById, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest, type StopReason } from './chat-model.js';
 import { arr, assignDefined, isObject, num, obj, str, unsupported, type Json } from './json-shapes.js';
 
 /** JSON Schema keywords Gemini's OpenAPI-subset schema accepts; others are dropped. */
@@ -23,6 +23,23 @@ export function geminiSchema(schema: unknown): unknown {
   return out;
 }
 
+const TARGET = 'gemini';
+
+/**
+ * Gemini's thought signature rides in the tool call id the caller sees, so that it comes back
+ * beside its function call on the next turn without the gateway keeping any state.
+ */
+const SIGNATURE_MARK = '__ts_';
+
+export function callIdWithSignature(id: string, signature: string | undefined): string {
+  return signature === undefined ? id : `${id}${SIGNATURE_MARK}${Buffer.from(signature, 'base64').toString('base64url')}`;
+}
+
+function signatureOfCallId(id: string): string | undefined {
+  const at = id.indexOf(SIGNATURE_MARK);
+  return at < 0 ? undefined : Buffer.from(id.slice(at + SIGNATURE_MARK.length), 'base64url').toString('base64');
+}
+
 function parts(list: readonly ChatPart[], names: Map<string, string>): Json[] {
   const out: Json[] = [];
   for (const p of list) {
@@ -32,24 +49,47 @@ function parts(list: readonly ChatPart[], names: Map<string, string>): Json[] {
       if (p.data === undefined) throw unsupported('Gemini takes images as inline data only.');
       out.push({ inlineData: { mimeType: p.mediaType ?? 'image/png', data: p.data } });
     } else if (p.type === 'tool_call') {
-      out.push({ functionCall: { name: p.name, args: parseArguments(p.arguments) } });
-    } else {
+      out.push(assignDefined({ functionCall: { name: p.name, args: parseArguments(p.arguments) } }, { thoughtSignature: signatureOfCallId(p.id) }));
+    } else if (p.type === 'tool_result') {
       // Gemini matches a result to its call by function name, not by id.
       out.push({ functionResponse: { name: names.get(p.toolCallId) ?? p.toolCallId, response: { content: p.content } } });
     }
+    // Thinking blocks are another model family's reasoning; Gemini cannot take them back.
   }
   return out;
 }
 
+/** Thinking budgets for OpenAI's effort levels, as Google's OpenAI compatibility documents them. */
+const THINKING_BUDGETS: Partial<Record<string, number>> = { none: 0, low: 1024, medium: 8192, high: 24576 };
+
 export function geminiRequestFromChat(req: ChatRequest): Json {
+  refuseSettings(req, ['user', 'safetyIdentifier', 'metadata', 'store', 'promptCacheKey', 'verbosity', 'parallelToolCalls'], TARGET);
+  // Gemini's standard tier is the only one generateContent asks for.
+  if (req.serviceTier !== undefined && req.serviceTier !== 'standard') throw settingRefusal(req, 'serviceTier', TARGET);
   const names = toolNamesById(req.messages);
   const body: Json = { contents: req.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: parts(m.parts, names) })) };
   if (req.system.length > 0) body['systemInstruction'] = { parts: req.system.map((text) => ({ text })) };
-  const config = assignDefined({}, { maxOutputTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stopSequences: req.stop });
+  const config = assignDefined({}, {
+    maxOutputTokens: req.maxTokens,
+    temperature: req.temperature,
+    topP: req.topP,
+    topK: req.topK,
+    stopSequences: req.stop,
+    seed: req.seed,
+    frequencyPenalty: req.frequencyPenalty,
+    presencePenalty: req.presencePenalty,
+  });
   if (req.json) {
     config['responseMimeType'] = 'application/json';
-    if (req.json.schema) config['responseSchema'] = geminiSchema(req.json.schema);
+    // The JSON Schema as written: responseSchema's dialect would lose keywords.
+    if (req.json.schema) config['responseJsonSchema'] = req.json.schema;
   }
+  if (req.reasoningEffort !== undefined) {
+    const budget = THINKING_BUDGETS[req.reasoningEffort];
+    if (budget === undefined) throw settingRefusal(req, 'reasoningEffort', TARGET);
+    config['thinkingConfig'] = { thinkingBudget: budget };
+  }
+  if (req.thinkingBudget !== undefined) config['thinkingConfig'] = { thinkingBudget: req.thinkingBudget };
   if (Object.keys(config).length > 0) body['generationConfig'] = config;
   if (req.tools.length > 0) {
     body['tools'] = [{ functionDeclarations: req.tools.map((t) => assignDefined({ name: t.name, parameters: geminiSchema(t.parameters) }, { description: t.description })) }];
@@ -72,7 +112,7 @@ export function stopFromGemini(reason: unknown, calledTools: boolean): StopReaso
 
 interface CandidateParts {
   text: string;
-  calls: { name: string; args: unknown; id?: string }[];
+  calls: { name: string; args: unknown; id?: string; signature?: string }[];
   finish: unknown;
 }
 
@@ -89,6 +129,8 @@ function readCandidate(body: Json): CandidateParts {
       const call: CandidateParts['calls'][number] = { name: fc['name'], args: fc['args'] ?? {} };
       const id = str(fc['id']);
       if (id !== undefined) call.id = id;
+      const signature = str(p['thoughtSignature']);
+      if (signature !== undefined) call.signature = signature;
       calls.push(call);
     }
   }
@@ -107,7 +149,7 @@ export function chatAnswerFromGemini(body: unknown, id: string, model: string, n
   const c = readCandidate(b);
   const out: ChatPart[] = [];
   if (c.text !== '') out.push({ type: 'text', text: c.text });
-  for (const call of c.calls) out.push({ type: 'tool_call', id: call.id ?? newCallId(), name: call.name, arguments: JSON.stringify(call.args) });
+  for (const call of c.calls) out.push({ type: 'tool_call', id: callIdWithSignature(call.id ?? newCallId(), call.signature), name: call.name, arguments: JSON.stringify(call.args) });
   const answer: ChatAnswer = { id: str(b['responseId']) ?? id, model: str(b['modelVersion']) ?? model, parts: out, stop: stopFromGemini(c.finish, c.calls.length > 0) };
   const usage = usageOf(b);
   if (usage) answer.usage = usage;
@@ -138,7 +180,7 @@ export async function* decodeGeminiStream(events: AsyncIterable<SseEvent>, provi
     for (const call of c.calls) {
       calledTools = true;
       const index = tools++;
-      yield { type: 'tool_start', index, id: call.id ?? newCallId(), name: call.name };
+      yield { type: 'tool_start', index, id: callIdWithSignature(call.id ?? newCallId(), call.signature), name: call.name };
       yield { type: 'tool_args', index, json: JSON.stringify(call.args) };
     }
     if (c.finish !== undefined && c.finish !== null) finish = c.finish;

@@ -28,8 +28,22 @@ export function unsupported(what: string): GatewayError {
   return new GatewayError('GW_ERR_FEATURE_UNSUPPORTED', { detail: what });
 }
 
+/**
+ * The refusal of one caller field the target cannot take. `path` is the field's place in the
+ * caller's body, never its value: caller strings would end up in audit records.
+ */
+export function refusal(path: string, target: string): GatewayError {
+  const article = /^[aeiou]/i.test(target) ? 'an' : 'a';
+  return unsupported(`"${path}" cannot be carried to ${article} ${target} provider.`);
+}
+
 /** Copies the defined entries of `extra` onto `target`. */
 export function assignDefined(target: Json, extra: Json): Json {
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) target[k] = v;
   return target;
+}
+
+/** A caller's field name fit to quote in a refusal: names are short words, anything else is not repeated. */
+export function fieldName(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? key : 'an unnamed field';
 }

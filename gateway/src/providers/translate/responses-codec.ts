@@ -3,53 +3,79 @@
 // sequence: response.created, output_item.added, content_part.added, output_text.delta..., the
 // matching .done events, then response.completed.
 import type { SseEvent } from '../sse.js';
-import { answerTextOf, type ChatAnswer, type ChatEvent, type ChatMessage, type ChatPart, type ChatRequest } from './chat-model.js';
-import { arr, isObject, num, obj, str, unsupported, type Json } from './json-shapes.js';
+import { answerTextOf, emptyChatRequest, type ChatAnswer, type ChatEvent, type ChatPart, type ChatRequest } from './chat-model.js';
+import { arr, fieldName, num, obj, str, type Json } from './json-shapes.js';
+import { readJsonFormat, readOpenAISettings } from './openai-chat-codec.js';
 
-function itemText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  let out = '';
-  for (const raw of arr(content)) {
+/** The fields of a Responses request this reader knows; any other is refused. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'model', 'input', 'instructions', 'background', 'conversation', 'include', 'max_output_tokens', 'max_tool_calls', 'metadata', 'parallel_tool_calls',
+  'previous_response_id', 'prompt', 'prompt_cache_key', 'reasoning', 'safety_identifier', 'service_tier', 'store', 'stream', 'stream_options',
+  'temperature', 'text', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'truncation', 'user',
+]);
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+function itemParts(content: unknown, at: string, skip: string[]): ChatPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  const parts: ChatPart[] = [];
+  arr(content).forEach((raw, i) => {
     const p = obj(raw);
-    if (p['type'] === 'input_text' || p['type'] === 'output_text' || p['type'] === 'text') out += str(p['text']) ?? '';
-    else throw unsupported(`input content type "${String(p['type'])}" cannot be translated for this provider.`);
-  }
-  return out;
+    const type = p['type'];
+    if (type === 'input_text' || type === 'output_text' || type === 'text') parts.push({ type: 'text', text: str(p['text']) ?? '' });
+    else if (type === 'refusal') parts.push({ type: 'text', text: str(p['refusal']) ?? '' });
+    else if (type === 'input_image' && typeof p['image_url'] === 'string') {
+      const m = /^data:([^;,]+);base64,(.*)$/s.exec(p['image_url']);
+      parts.push(m ? { type: 'image', mediaType: m[1] ?? 'image/png', data: m[2] ?? '' } : { type: 'image', url: p['image_url'] });
+      if (present(p['detail']) && p['detail'] !== 'auto') skip.push(`${at}[${i}].detail`);
+    } else skip.push(`${at}[${i}].type`);
+  });
+  return parts;
 }
 
 export function chatRequestFromResponses(body: Json): ChatRequest {
-  const system: string[] = [];
+  const req = emptyChatRequest(str(body['model']) ?? '', body['stream'] === true);
+  const skip = req.untranslatable;
+  for (const key of Object.keys(body)) if (!KNOWN_FIELDS.has(key)) skip.push(fieldName(key));
   const instructions = str(body['instructions']);
-  if (instructions) system.push(instructions);
-  const messages: ChatMessage[] = [];
+  if (instructions) req.system.push(instructions);
   const input = body['input'];
-  if (typeof input === 'string') messages.push({ role: 'user', parts: [{ type: 'text', text: input }] });
-  for (const raw of arr(input)) {
+  if (typeof input === 'string') req.messages.push({ role: 'user', parts: [{ type: 'text', text: input }] });
+  arr(input).forEach((raw, i) => {
     const item = obj(raw);
-    if (item['type'] !== undefined && item['type'] !== 'message') throw unsupported(`input items of type "${String(item['type'])}" cannot be translated for this provider.`);
+    if (item['type'] !== undefined && item['type'] !== 'message') {
+      skip.push(`input[${i}].type`);
+      return;
+    }
     const role = item['role'];
-    const text = itemText(item['content']);
-    if (role === 'system' || role === 'developer') system.push(text);
-    else messages.push({ role: role === 'assistant' ? 'assistant' : 'user', parts: [{ type: 'text', text }] });
-  }
-  if (arr(body['tools']).length > 0) throw unsupported('tools on /v1/responses are forwarded only to OpenAI providers.');
-  const req: ChatRequest = { model: str(body['model']) ?? '', system, messages, tools: [], stream: body['stream'] === true };
+    const parts = itemParts(item['content'], `input[${i}].content`, skip);
+    if (role === 'system' || role === 'developer') req.system.push(answerTextOf(parts));
+    else req.messages.push({ role: role === 'assistant' ? 'assistant' : 'user', parts });
+  });
+  // Function tools and their calls are not translated; without tools, choosing none is moot.
+  if (arr(body['tools']).length > 0) skip.push('tools');
+  const tc = body['tool_choice'];
+  if (present(tc) && tc !== 'auto' && tc !== 'none') skip.push('tool_choice');
   const max = num(body['max_output_tokens']);
   if (max !== undefined) req.maxTokens = max;
-  const t = num(body['temperature']);
-  if (t !== undefined) req.temperature = t;
-  const p = num(body['top_p']);
-  if (p !== undefined) req.topP = p;
-  const format = obj(obj(body['text'])['format']);
-  if (format['type'] === 'json_object') req.json = {};
-  else if (format['type'] === 'json_schema') {
-    req.json = {};
-    if (isObject(format['schema'])) req.json.schema = format['schema'];
-    const name = str(format['name']);
-    if (name !== undefined) req.json.name = name;
-  }
-  const user = str(body['user']);
-  if (user !== undefined) req.user = user;
+  const text = obj(body['text']);
+  const format = obj(text['format']);
+  readJsonFormat(format, format, 'text.format', req);
+  const reasoning = obj(body['reasoning']);
+  readOpenAISettings(body, req, { reasoning: 'reasoning.effort', reasoningValue: reasoning['effort'], verbosity: 'text.verbosity', verbosityValue: text['verbosity'] });
+  // A translated answer has no reasoning summary to return.
+  if (present(reasoning['summary'])) skip.push('reasoning.summary');
+  if (present(reasoning['generate_summary'])) skip.push('reasoning.generate_summary');
+  // The answer's id is the gateway's own; no provider keeps it, whatever `store` says.
+  if (body['background'] === true) skip.push('background');
+  if (present(body['conversation'])) skip.push('conversation');
+  if (present(body['previous_response_id'])) skip.push('previous_response_id');
+  if (present(body['prompt'])) skip.push('prompt');
+  if (arr(body['include']).length > 0) skip.push('include');
+  if ((num(body['top_logprobs']) ?? 0) > 0) skip.push('top_logprobs');
+  if (present(body['truncation']) && body['truncation'] !== 'disabled') skip.push('truncation');
   return req;
 }
 
