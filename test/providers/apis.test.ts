@@ -90,7 +90,7 @@ describe('embeddings, responses and models', () => {
     assert.equal(types.at(-1), 'response.completed');
     assert.ok(types.includes('response.output_text.delta'));
     await assert.rejects(
-      privileged.responses.create({ model: 'claude', input: 'Hi', tools: [{ type: 'function', name: 'f', parameters: {}, strict: false }] }),
+      privileged.responses.create({ model: 'claude', input: 'Hi', tools: [{ type: 'web_search' }] }),
       (err: unknown) => err instanceof OpenAI.BadRequestError && /feature_unsupported/.test(String((err.error as { code?: string }).code)),
     );
   });

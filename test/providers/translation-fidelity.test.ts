@@ -58,6 +58,7 @@ const CHAT_FIELDS = [
   'top_p', 'user', 'verbosity', 'web_search_options',
   'role:system', 'role:developer', 'role:user', 'role:assistant', 'role:tool', 'role:function',
   'message.role', 'message.content', 'message.name', 'message.tool_calls', 'message.tool_call_id', 'message.refusal', 'message.audio', 'message.function_call',
+  'tool.strict',
   'part:text', 'part:image_url', 'part:input_audio', 'part:file', 'part:refusal',
 ];
 
@@ -131,6 +132,11 @@ const CHAT_CASES: Record<string, Case> = {
   stream_options: { body: { stream: true, stream_options: { include_usage: true } }, expect: { anthropic: accepted, bedrock: accepted, gemini: accepted, echo: accepted } },
   temperature: { body: { temperature: 0.3 }, expect: { anthropic: is('temperature', 0.3), bedrock: is('inferenceConfig.temperature', 0.3), gemini: is('generationConfig.temperature', 0.3), echo: is('temperature', 0.3) } },
   tool_choice: { body: { tools: [CHAT_TOOL], tool_choice: 'required' }, expect: { anthropic: is('tool_choice', { type: 'any' }), bedrock: is('toolConfig.toolChoice', { any: {} }), gemini: is('toolConfig.functionCallingConfig', { mode: 'ANY' }), echo: is('toolChoice', 'required') } },
+  // Only Anthropic can promise arguments that match the schema; Bedrock and Gemini get the schema alone.
+  'tool.strict': {
+    body: { tools: [{ type: 'function', function: { ...FN, strict: true } }] },
+    expect: { anthropic: is('tools[0].strict', true), bedrock: is('toolConfig.tools[0].toolSpec.name', FN.name), gemini: is('tools[0].functionDeclarations[0].name', FN.name), echo: is('tools[0].strict', true) },
+  },
   tools: { body: { tools: [CHAT_TOOL] }, expect: { anthropic: is('tools', [ANTHROPIC_TOOL]), bedrock: is('toolConfig.tools[0].toolSpec', { name: FN.name, description: FN.description, inputSchema: { json: FN.parameters } }), gemini: is('tools[0].functionDeclarations[0].name', FN.name), echo: is('tools[0].parameters', FN.parameters) } },
   top_logprobs: { body: { logprobs: false, top_logprobs: 3 }, expect: refusedEverywhere },
   top_p: { body: { top_p: 0.9 }, expect: { anthropic: is('top_p', 0.9), bedrock: is('inferenceConfig.topP', 0.9), gemini: is('generationConfig.topP', 0.9), echo: is('topP', 0.9) } },
@@ -167,7 +173,7 @@ const CHAT_CASES: Record<string, Case> = {
 const ANTHROPIC_FIELDS = [
   'model', 'messages', 'max_tokens', 'container', 'context_management', 'mcp_servers', 'metadata', 'service_tier', 'stop_sequences', 'stream', 'system',
   'temperature', 'thinking', 'tool_choice', 'tools', 'top_k', 'top_p', 'output_format', 'output_config.format', 'output_config.effort',
-  'tool_choice.disable_parallel_tool_use',
+  'tool_choice.disable_parallel_tool_use', 'tool.strict',
   'block:text', 'block:image', 'block:document', 'block:tool_use', 'block:tool_result', 'block:thinking', 'block:redacted_thinking', 'block:search_result',
   'block:server_tool_use', 'block:web_search_tool_result', 'block.cache_control', 'block.citations',
 ];
@@ -212,6 +218,10 @@ const ANTHROPIC_CASES: Record<string, Case> = {
   temperature: { body: { temperature: 0.3 }, expect: { openai: is('temperature', 0.3), bedrock: is('inferenceConfig.temperature', 0.3), gemini: is('generationConfig.temperature', 0.3), echo: is('temperature', 0.3) } },
   thinking: { body: { thinking: { type: 'enabled', budget_tokens: 2048 } }, expect: { openai: 'refused', bedrock: is('additionalModelRequestFields', { thinking: { type: 'enabled', budget_tokens: 2048 } }), gemini: is('generationConfig.thinkingConfig', { thinkingBudget: 2048 }), echo: is('thinkingBudget', 2048) } },
   tool_choice: { body: { tools: [ANTHROPIC_TOOL], tool_choice: { type: 'any' } }, expect: { openai: is('tool_choice', 'required'), bedrock: is('toolConfig.toolChoice', { any: {} }), gemini: is('toolConfig.functionCallingConfig', { mode: 'ANY' }), echo: is('toolChoice', 'required') } },
+  'tool.strict': {
+    body: { tools: [{ ...ANTHROPIC_TOOL, strict: true }] },
+    expect: { openai: is('tools[0].function.strict', true), bedrock: is('toolConfig.tools[0].toolSpec.name', FN.name), gemini: is('tools[0].functionDeclarations[0].name', FN.name), echo: is('tools[0].strict', true) },
+  },
   tools: { body: { tools: [ANTHROPIC_TOOL] }, expect: { openai: is('tools', [CHAT_TOOL]), bedrock: is('toolConfig.tools[0].toolSpec.inputSchema', { json: FN.parameters }), gemini: is('tools[0].functionDeclarations[0].name', FN.name), echo: is('tools[0].name', FN.name) } },
   top_k: { body: { top_k: 40 }, expect: { openai: 'refused', bedrock: is('additionalModelRequestFields', { top_k: 40 }), gemini: is('generationConfig.topK', 40), echo: is('topK', 40) } },
   top_p: { body: { top_p: 0.9 }, expect: { openai: is('top_p', 0.9), bedrock: is('inferenceConfig.topP', 0.9), gemini: is('generationConfig.topP', 0.9), echo: is('topP', 0.9) } },
@@ -264,10 +274,36 @@ const RESPONSES_FIELDS = [
   'model', 'input', 'instructions', 'background', 'conversation', 'include', 'max_output_tokens', 'max_tool_calls', 'metadata', 'parallel_tool_calls',
   'previous_response_id', 'prompt', 'prompt_cache_key', 'reasoning', 'safety_identifier', 'service_tier', 'store', 'stream', 'stream_options', 'temperature',
   'text.format', 'text.verbosity', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'truncation', 'user',
+  'item:message', 'item:function_call', 'item:function_call_output', 'item:reasoning', 'item:custom_tool_call', 'item:web_search_call',
+  'function_call_output.output', 'tool:function', 'tool.strict', 'tool:web_search', 'tool:custom', 'tool_choice:function', 'tool_choice:allowed_tools',
 ];
 
 const refusedForResponses = { openai: 'refused', anthropic: 'refused', bedrock: 'refused', gemini: 'refused', echo: 'refused' } as const;
 const acceptedForResponses = { openai: accepted, anthropic: accepted, bedrock: accepted, gemini: accepted, echo: accepted };
+
+const RESPONSES_TOOL = { type: 'function', ...FN };
+const RESPONSES_TOOL_TURN = [
+  { role: 'user', content: 'Weather in Oslo?' },
+  { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+  { type: 'function_call_output', call_id: 'call_1', output: 'Snow' },
+];
+const responsesToolTurnCarried = {
+  ...toolTurnCarried,
+  openai: all(is('messages[1].tool_calls', [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]), is('messages[2]', { role: 'tool', tool_call_id: 'call_1', content: 'Snow' })),
+};
+const REASONING_TURN = [
+  { role: 'user', content: 'Hi' },
+  { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Thought about it' }], encrypted_content: 'ZW5jcnlwdGVk' },
+  { role: 'assistant', content: 'Earlier answer' },
+  THEN_USER,
+];
+const responsesToolsCarried = {
+  openai: is('tools', [{ type: 'function', function: FN }]),
+  anthropic: is('tools', [ANTHROPIC_TOOL]),
+  bedrock: is('toolConfig.tools[0].toolSpec', { name: FN.name, description: FN.description, inputSchema: { json: FN.parameters } }),
+  gemini: is('tools[0].functionDeclarations[0]', { name: FN.name, description: FN.description, parameters: FN.parameters }),
+  echo: is('tools[0]', { name: FN.name, description: FN.description, parameters: FN.parameters }),
+};
 
 const RESPONSES_CASES: Record<string, Case> = {
   model: { body: {}, expect: { openai: pathHas('/deployments/gpt4o-deployment/'), anthropic: is('model', 'claude-sonnet-4-5'), bedrock: pathHas(encodeURIComponent(BEDROCK_MODEL)), gemini: pathHas('/models/gemini-2.0-flash:'), echo: is('model', 'echo') } },
@@ -286,10 +322,13 @@ const RESPONSES_CASES: Record<string, Case> = {
   conversation: { body: { conversation: 'conv_123' }, expect: refusedForResponses },
   include: { body: { include: ['reasoning.encrypted_content'] }, expect: refusedForResponses },
   max_output_tokens: { body: { max_output_tokens: 55 }, expect: { openai: is('max_completion_tokens', 55), anthropic: is('max_tokens', 55), bedrock: is('inferenceConfig.maxTokens', 55), gemini: is('generationConfig.maxOutputTokens', 55), echo: is('maxTokens', 55) } },
-  // Responses tools are refused (below), so a limit on their calls has nothing to limit.
+  // It limits calls to built-in tools, which only OpenAI's own Responses API runs.
   max_tool_calls: { body: { max_tool_calls: 3 }, expect: acceptedForResponses },
   metadata: { body: { metadata: { team: 'search' } }, expect: { openai: is('metadata', { team: 'search' }), anthropic: 'refused', bedrock: is('requestMetadata', { team: 'search' }), gemini: 'refused', echo: is('metadata', { team: 'search' }) } },
-  parallel_tool_calls: { body: { parallel_tool_calls: false }, expect: acceptedForResponses },
+  parallel_tool_calls: {
+    body: { tools: [RESPONSES_TOOL], parallel_tool_calls: false },
+    expect: { openai: is('parallel_tool_calls', false), anthropic: is('tool_choice', { type: 'auto', disable_parallel_tool_use: true }), bedrock: 'refused', gemini: 'refused', echo: is('parallelToolCalls', false) },
+  },
   previous_response_id: { body: { previous_response_id: 'resp_123' }, expect: refusedForResponses },
   prompt: { body: { prompt: { id: 'pmpt_123' } }, expect: refusedForResponses },
   prompt_cache_key: { body: { prompt_cache_key: 'cache-k1' }, expect: { openai: is('prompt_cache_key', 'cache-k1'), anthropic: 'refused', bedrock: 'refused', gemini: 'refused', echo: is('promptCacheKey', 'cache-k1') } },
@@ -306,12 +345,50 @@ const RESPONSES_CASES: Record<string, Case> = {
     expect: { openai: is('response_format', { type: 'json_schema', json_schema: { name: 'colours', schema: COLOURS, strict: true } }), anthropic: is('output_config', { format: { type: 'json_schema', schema: COLOURS } }), bedrock: bedrockInstruction, gemini: geminiJson, echo: is('json.schema', COLOURS) },
   },
   'text.verbosity': { body: { text: { verbosity: 'high' } }, expect: { openai: is('verbosity', 'high'), anthropic: 'refused', bedrock: 'refused', gemini: 'refused', echo: is('verbosity', 'high') } },
-  tool_choice: { body: { tool_choice: 'required' }, expect: refusedForResponses },
-  tools: { body: { tools: [{ type: 'function', name: 'get_weather', parameters: FN.parameters }] }, expect: refusedForResponses },
+  tool_choice: {
+    body: { tools: [RESPONSES_TOOL], tool_choice: 'required' },
+    expect: { openai: is('tool_choice', 'required'), anthropic: is('tool_choice', { type: 'any' }), bedrock: is('toolConfig.toolChoice', { any: {} }), gemini: is('toolConfig.functionCallingConfig', { mode: 'ANY' }), echo: is('toolChoice', 'required') },
+  },
+  tools: { body: { tools: [RESPONSES_TOOL] }, expect: responsesToolsCarried },
   top_logprobs: { body: { top_logprobs: 2 }, expect: refusedForResponses },
   top_p: { body: { top_p: 0.9 }, expect: { openai: is('top_p', 0.9), anthropic: is('top_p', 0.9), bedrock: is('inferenceConfig.topP', 0.9), gemini: is('generationConfig.topP', 0.9), echo: is('topP', 0.9) } },
   truncation: { body: { truncation: 'auto' }, expect: refusedForResponses },
   user: { body: { user: 'user-42' }, expect: { openai: is('user', 'user-42'), anthropic: is('metadata', { user_id: 'user-42' }), bedrock: is('requestMetadata', { user: 'user-42' }), gemini: 'refused', echo: is('user', 'user-42') } },
+
+  'item:message': { body: { input: [{ role: 'user', content: 'Hi' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Earlier answer' }] }, THEN_USER] }, expect: { ...assistantCarried('Earlier answer'), openai: is('messages[1]', { role: 'assistant', content: 'Earlier answer' }) } },
+  'item:function_call': { body: { tools: [RESPONSES_TOOL], input: RESPONSES_TOOL_TURN }, expect: responsesToolTurnCarried },
+  'item:function_call_output': { body: { tools: [RESPONSES_TOOL], input: RESPONSES_TOOL_TURN }, expect: responsesToolTurnCarried },
+  // OpenAI's own earlier reasoning, encrypted for OpenAI: no chat format can take it back.
+  'item:reasoning': { body: { input: REASONING_TURN }, expect: { ...assistantCarried('Earlier answer'), openai: is('messages[1]', { role: 'assistant', content: 'Earlier answer' }), echo: is('messages[1]', { role: 'assistant', parts: [{ type: 'text', text: 'Earlier answer' }] }) } },
+  'item:custom_tool_call': {
+    body: { input: [{ role: 'user', content: 'Hi' }, { type: 'custom_tool_call', call_id: 'call_2', name: 'run_sql', input: 'select secret' }, THEN_USER] },
+    path: 'input[1].type',
+    expect: refusedForResponses,
+  },
+  'item:web_search_call': { body: { input: [{ role: 'user', content: 'Hi' }, { type: 'web_search_call', id: 'ws_1', status: 'completed' }, THEN_USER] }, path: 'input[1].type', expect: refusedForResponses },
+  'function_call_output.output': {
+    body: { tools: [RESPONSES_TOOL], input: [...RESPONSES_TOOL_TURN.slice(0, 2), { type: 'function_call_output', call_id: 'call_1', output: [{ type: 'input_text', text: 'Snow' }] }] },
+    expect: responsesToolTurnCarried,
+  },
+  'tool:function': { body: { tools: [RESPONSES_TOOL] }, expect: responsesToolsCarried },
+  // Only OpenAI and Anthropic can promise arguments that match the schema; the others get the schema alone.
+  'tool.strict': {
+    body: { tools: [{ ...RESPONSES_TOOL, strict: true }] },
+    expect: { openai: is('tools[0].function.strict', true), anthropic: is('tools[0].strict', true), bedrock: is('toolConfig.tools[0].toolSpec.name', FN.name), gemini: is('tools[0].functionDeclarations[0].name', FN.name), echo: is('tools[0].strict', true) },
+  },
+  'tool:web_search': { body: { tools: [RESPONSES_TOOL, { type: 'web_search', search_context_size: 'high' }] }, path: 'tools[1].type', expect: refusedForResponses },
+  'tool:custom': { body: { tools: [{ type: 'custom', name: 'run_sql', description: 'Runs a query' }] }, path: 'tools[0].type', expect: refusedForResponses },
+  'tool_choice:function': {
+    body: { tools: [RESPONSES_TOOL], tool_choice: { type: 'function', name: 'get_weather' } },
+    expect: {
+      openai: is('tool_choice', { type: 'function', function: { name: 'get_weather' } }),
+      anthropic: is('tool_choice', { type: 'tool', name: 'get_weather' }),
+      bedrock: is('toolConfig.toolChoice', { tool: { name: 'get_weather' } }),
+      gemini: is('toolConfig.functionCallingConfig', { mode: 'ANY', allowedFunctionNames: ['get_weather'] }),
+      echo: is('toolChoice', { name: 'get_weather' }),
+    },
+  },
+  'tool_choice:allowed_tools': { body: { tools: [RESPONSES_TOOL], tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'get_weather' }] } }, path: 'tool_choice.type', expect: refusedForResponses },
 };
 
 // ---- openai.embeddings ----------------------------------------------------------------------

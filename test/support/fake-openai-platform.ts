@@ -44,7 +44,9 @@ function chat(body: Record<string, unknown>, model: string, n: number): Answer {
     const message = call ? { role: 'assistant', content: null, tool_calls: [call] } : { role: 'assistant', content: text };
     return json(200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage });
   }
-  const base = { id, object: 'chat.completion.chunk', created, model };
+  // With include_usage, OpenAI puts `"usage": null` on every chunk before the usage chunk.
+  const withUsage = (body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const base = { id, object: 'chat.completion.chunk', created, model, ...(withUsage ? { usage: null } : {}) };
   const frames: string[] = [sseFrame({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: call ? null : '' }, finish_reason: null }] })];
   if (call) {
     frames.push(sseFrame({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, finish_reason: null }] }));
@@ -53,7 +55,7 @@ function chat(body: Record<string, unknown>, model: string, n: number): Answer {
     for (const word of text.split(/(?<= )/)) frames.push(sseFrame({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] }));
   }
   frames.push(sseFrame({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] }));
-  if ((body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage) frames.push(sseFrame({ ...base, choices: [], usage }));
+  if (withUsage) frames.push(sseFrame({ ...base, choices: [], usage }));
   frames.push(sseFrame('[DONE]'));
   return sse(frames);
 }

@@ -13,7 +13,7 @@ export interface ReceivedRequest {
 }
 
 export type Fault =
-  /** Answer with this status (and headers, body) instead of the normal answer. */
+  /** Answer with this status (and headers, body; a string body is sent as it is) instead of the normal answer. */
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   /** Accept the request and never answer. */
   | { kind: 'hang' }
@@ -81,7 +81,7 @@ export async function startFakeUpstream(route: Route): Promise<FakeUpstream> {
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-      res.end(JSON.stringify(fault.body ?? { error: { message: `fake failure ${fault.status}`, type: 'server_error' } }));
+      res.end(typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? { error: { message: `fake failure ${fault.status}`, type: 'server_error' } }));
       return;
     }
     const answer = await route(r);

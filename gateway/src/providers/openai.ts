@@ -69,9 +69,13 @@ function usageTap(options: { strip: boolean; trace: CallTrace | undefined }): (e
       return ev;
     }
     note(options.trace, openAIUsageOf(chunk));
-    // The usage chunk the gateway asked for on the caller's behalf is not the caller's to see.
-    if (options.strip && Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && isObject(chunk['usage'])) return undefined;
-    return ev;
+    // The usage chunk the gateway asked for on the caller's behalf is not the caller's to see,
+    // nor the `"usage": null` OpenAI then puts on every other chunk.
+    if (!options.strip) return ev;
+    if (Array.isArray(chunk['choices']) && chunk['choices'].length === 0 && isObject(chunk['usage'])) return undefined;
+    if (chunk['usage'] !== null) return ev;
+    delete chunk['usage'];
+    return { ...ev, data: JSON.stringify(chunk) };
   };
 }
 

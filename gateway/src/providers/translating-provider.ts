@@ -82,7 +82,7 @@ export function createTranslatingProvider(backend: Backend, ctx: EncodeContext):
       if (result.kind === 'rejected') return { kind: 'json', status: result.status, body: format.clientError(result.status, result.message) };
       if (result.kind === 'json') {
         if (result.answer.usage) noteUsage(call.trace, result.answer.usage.input, result.answer.usage.output);
-        return { kind: 'json', status: 200, body: format.answer(result.answer, ctx) };
+        return { kind: 'json', status: 200, body: format.answer(result.answer, ctx, request.body) };
       }
       const encoder = format.encoder(request.body, chatReq.model, ctx);
       return { kind: 'stream', status: 200, events: encodeStream(result.events, (ev) => encoder.encode(ev), call.trace, backend.name) };

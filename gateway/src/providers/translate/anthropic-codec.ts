@@ -109,7 +109,7 @@ export function chatRequestFromAnthropic(body: Json): ChatRequest {
       skip.push(`tools[${i}].type`);
       return;
     }
-    req.tools.push(chatTool(str(t['name']) ?? '', t['input_schema'], str(t['description'])));
+    req.tools.push(chatTool(str(t['name']) ?? '', t['input_schema'], str(t['description']), t['strict']));
   });
   const tc = obj(body['tool_choice']);
   if (tc['type'] === 'auto') setSetting(req, 'toolChoice', 'auto', 'tool_choice');
@@ -193,7 +193,8 @@ export function anthropicRequestFromChat(req: ChatRequest, defaultMaxTokens: num
   }
   if (Object.keys(outputConfig).length > 0) body['output_config'] = outputConfig;
   if (system.length > 0) body['system'] = system.join('\n\n');
-  if (req.tools.length > 0) body['tools'] = req.tools.map((t) => assignDefined({ name: t.name, input_schema: t.parameters }, { description: t.description }));
+  // Strict tool use is opt-in; `strict: false` is the default and needs no word.
+  if (req.tools.length > 0) body['tools'] = req.tools.map((t) => assignDefined({ name: t.name, input_schema: t.parameters }, { description: t.description, strict: t.strict === true ? true : undefined }));
   const tc = req.toolChoice;
   if (tc !== undefined || req.parallelToolCalls === false) {
     const choice: Json = tc === undefined || tc === 'auto' ? { type: 'auto' } : tc === 'required' ? { type: 'any' } : tc === 'none' ? { type: 'none' } : { type: 'tool', name: tc.name };
@@ -335,20 +336,20 @@ export class AnthropicEncoder {
   private openBlock: 'text' | 'tool' | undefined;
   private stop: StopReason = 'stop';
   private usage = { input: 0, output: 0 };
+  private model = '';
 
   constructor(private readonly options: AnthropicEncoderOptions) {}
 
-  private opening(model?: string, input?: number): SseEvent[] {
+  private opening(): SseEvent[] {
     if (this.started) return [];
     this.started = true;
-    if (input !== undefined) this.usage.input = input;
     return [
       sse('message_start', {
         message: {
           id: this.options.id,
           type: 'message',
           role: 'assistant',
-          model: model || this.options.model,
+          model: this.model || this.options.model,
           content: [],
           stop_reason: null,
           stop_sequence: null,
@@ -367,7 +368,13 @@ export class AnthropicEncoder {
   encode(ev: ChatEvent): SseEvent[] {
     switch (ev.type) {
       case 'start':
-        return this.opening(ev.model, ev.inputTokens);
+        this.model = ev.model;
+        if (ev.inputTokens === undefined) return [];
+        // Without the prompt's size yet, message_start waits for the first content, so usage
+        // reported before it still lands there; usage reported only at the end (OpenAI-compatible
+        // servers, Bedrock) leaves 0 here and reaches the caller in message_delta.
+        this.usage.input = ev.inputTokens;
+        return this.opening();
       case 'text': {
         const out = this.opening();
         if (this.openBlock !== 'text') {

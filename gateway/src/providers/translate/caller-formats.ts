@@ -5,7 +5,8 @@ import { AnthropicEncoder, anthropicAnswerFromChat, chatRequestFromAnthropic } f
 import type { ChatAnswer, ChatEvent, ChatRequest } from './chat-model.js';
 import { obj, type Json } from './json-shapes.js';
 import { OpenAIChatEncoder, chatRequestFromOpenAI, openAIAnswerFromChat } from './openai-chat-codec.js';
-import { ResponsesEncoder, chatRequestFromResponses, responsesAnswerFromChat } from './responses-codec.js';
+import { chatRequestFromResponses, responseEcho, responsesAnswerFromChat, type ResponseIds } from './responses-codec.js';
+import { ResponsesEncoder } from './responses-stream.js';
 
 export interface EncodeContext {
   newId(): string;
@@ -19,7 +20,8 @@ export interface StreamEncoder {
 
 export interface CallerFormat {
   request(body: Json): ChatRequest;
-  answer(answer: ChatAnswer, ctx: EncodeContext): Json;
+  /** `body` is the caller's request, for what the answer repeats back. */
+  answer(answer: ChatAnswer, ctx: EncodeContext, body: Json): Json;
   encoder(body: Json, model: string, ctx: EncodeContext): StreamEncoder;
   /** A provider's refusal of the request (a 4xx about the request), in the caller's error shape. */
   clientError(status: number, message: string): Json;
@@ -47,10 +49,14 @@ const anthropicMessages: CallerFormat = {
   clientError: (status, message) => ({ type: 'error', error: { type: ANTHROPIC_ERROR_TYPES[status] ?? 'invalid_request_error', message } }),
 };
 
+function responseIds(ctx: EncodeContext): ResponseIds {
+  return { id: `resp_${ctx.newId()}`, messageId: `msg_${ctx.newId()}`, created: Math.floor(ctx.now() / 1000), newId: () => ctx.newId() };
+}
+
 const openAIResponses: CallerFormat = {
   request: chatRequestFromResponses,
-  answer: (a, ctx) => responsesAnswerFromChat(a, { id: `resp_${ctx.newId()}`, messageId: `msg_${ctx.newId()}`, created: Math.floor(ctx.now() / 1000) }),
-  encoder: (_body, model, ctx) => new ResponsesEncoder({ id: `resp_${ctx.newId()}`, messageId: `msg_${ctx.newId()}`, created: Math.floor(ctx.now() / 1000) }, model),
+  answer: (a, ctx, body) => responsesAnswerFromChat(a, responseIds(ctx), responseEcho(body)),
+  encoder: (body, model, ctx) => new ResponsesEncoder(responseIds(ctx), responseEcho(body), model),
   clientError: openAIError,
 };
 

@@ -26,11 +26,14 @@ export interface ChatTool {
   description?: string;
   /** JSON Schema of the arguments. */
   parameters: Record<string, unknown>;
+  /** Arguments must match the schema exactly (only targets with a strict mode can promise it). */
+  strict?: boolean;
 }
 
-export function chatTool(name: string, parameters: unknown, description: string | undefined): ChatTool {
+export function chatTool(name: string, parameters: unknown, description: string | undefined, strict?: unknown): ChatTool {
   const tool: ChatTool = { name, parameters: parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters) ? (parameters as Record<string, unknown>) : { type: 'object', properties: {} } };
   if (description !== undefined) tool.description = description;
+  if (typeof strict === 'boolean') tool.strict = strict;
   return tool;
 }
 

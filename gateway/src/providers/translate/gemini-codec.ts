@@ -173,7 +173,11 @@ export async function* decodeGeminiStream(events: AsyncIterable<SseEvent>, provi
     if (isObject(chunk['error'])) throw upstreamError('GW_ERR_UPSTREAM_STATUS', { provider, retryable: false });
     if (!started) {
       started = true;
-      yield { type: 'start', id: str(chunk['responseId']) ?? id, model: str(chunk['modelVersion']) ?? model };
+      const start: ChatEvent = { type: 'start', id: str(chunk['responseId']) ?? id, model: str(chunk['modelVersion']) ?? model };
+      // Gemini reports the prompt's size on every chunk, so callers can have it up front.
+      const input = num(obj(chunk['usageMetadata'])['promptTokenCount']);
+      if (input !== undefined) start.inputTokens = input;
+      yield start;
     }
     const c = readCandidate(chunk);
     if (c.text !== '') yield { type: 'text', text: c.text };

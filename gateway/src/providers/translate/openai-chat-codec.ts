@@ -106,7 +106,7 @@ function readTools(body: Json, req: ChatRequest): void {
       return;
     }
     const fn = obj(t['function']);
-    req.tools.push(chatTool(str(fn['name']) ?? '', fn['parameters'], str(fn['description'])));
+    req.tools.push(chatTool(str(fn['name']) ?? '', fn['parameters'], str(fn['description']), fn['strict']));
   });
   // The deprecated `functions` are tools by another name.
   for (const raw of arr(body['functions'])) {
@@ -245,7 +245,7 @@ export function openAIRequestFromChat(req: ChatRequest, options: OpenAIRequestOp
   }
   const body: Json = { model: req.model, messages };
   if (req.tools.length > 0) {
-    body['tools'] = req.tools.map((t) => ({ type: 'function', function: assignDefined({ name: t.name, parameters: t.parameters }, { description: t.description }) }));
+    body['tools'] = req.tools.map((t) => ({ type: 'function', function: assignDefined({ name: t.name, parameters: t.parameters }, { description: t.description, strict: t.strict }) }));
   }
   if (req.toolChoice !== undefined) body['tool_choice'] = typeof req.toolChoice === 'string' ? req.toolChoice : { type: 'function', function: { name: req.toolChoice.name } };
   assignDefined(body, {
