@@ -14,7 +14,7 @@ define require
 [[ -e $(1) ]] || { echo "make: $(1) is missing; it is required for '$@'" >&2; exit 1; }
 endef
 
-.PHONY: help deps run bundles bundles-check policy-test kafka-up kafka-down bench test eval
+.PHONY: help deps lint run bundles bundles-check policy-test kafka-up kafka-down bench test eval helm-check
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
@@ -26,6 +26,9 @@ node_modules/.package-lock.json: package-lock.json
 
 deps: node_modules/.package-lock.json ## Install dependencies (npm ci when node_modules is missing or stale) and build the TypeScript
 	@npx --no-install tsc -b
+
+lint: node_modules/.package-lock.json ## Lint the TypeScript sources: dependency direction between workspaces and gateway layers, environment reads, typescript-eslint rules
+	@npx --no-install eslint --max-warnings 0 gateway/src audit-consumer/src packages/*/src
 
 run: deps ## Run the gateway with the embedded defaults (config/dev.json)
 	@$(call require,gateway/bin/palisade.js)
@@ -54,10 +57,14 @@ bench: deps ## Run the benchmarks
 	@$(call require,bench/run.ts)
 	ONLY=$(ONLY) $(NODE_TS) bench/run.ts
 
+helm-check: ## Lint the Helm chart (strict), render it and validate the manifests with kubeconform
+	@$(call require,scripts/helm-check.sh)
+	scripts/helm-check.sh
+
 eval: ## Measure classification accuracy on the project corpus and, when present, ../shared/datasets
 	@$(NODE_TS) scripts/eval-classify.ts $(DATASETS)
 
-test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, compose file check
+test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, Helm chart check
 	@step() { printf '\n==> %s\n' "$$*"; }
 	failed=()
 	step "opa"
@@ -68,8 +75,16 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	scripts/kafka.sh fetch
 	step "redis-server (installed with apt-get on first use)"
 	scripts/redis.sh ensure || failed+=(redis-server)
+	step "helm and kubeconform (built with Go on first use)"
+	scripts/ensure-chart-tools.sh helm && scripts/ensure-chart-tools.sh kubeconform || failed+=(chart-tools)
+	step "Compose specification schema"
+	scripts/ensure-compose-schema.sh || failed+=(compose-schema)
+	step "Python clients for the client matrix (pip, on first use)"
+	scripts/ensure-python-clients.sh || failed+=(python-clients)
 	step "typecheck tests and benchmarks"
 	npx --no-install tsc -p tsconfig.test.json || failed+=(typecheck-tests)
+	step "lint"
+	$(MAKE) lint || failed+=(lint)
 	step "policy-test"
 	$(MAKE) policy-test || failed+=(policy-test)
 	step "bundles-check"
@@ -90,18 +105,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	  --test-reporter=tap --test-reporter-destination="$$state/results.tap" "$${files[@]}" || failed+=(node-tests)
 	step "classification eval"
 	if [[ -d ../shared/datasets ]]; then $(MAKE) eval || failed+=(eval); else echo "classification eval skipped: ../shared/datasets not found"; fi
-	step "docker-compose.yml"
-	if ! command -v docker-compose >/dev/null && [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-	  mkdir -p "$$HOME/.cache/palisade"
-	  export DEBIAN_FRONTEND=noninteractive
-	  { apt-get install -y -q docker-compose || { apt-get update -q && apt-get install -y -q docker-compose; }; } \
-	    >"$$HOME/.cache/palisade/apt-docker-compose.log" 2>&1 || true
-	fi
-	if command -v docker-compose >/dev/null; then
-	  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid" || failed+=(docker-compose-config)
-	else
-	  echo "docker-compose.yml check skipped: docker-compose is not installed and could not be installed"
-	fi
+	step "Helm chart"
+	$(MAKE) helm-check || failed+=(helm-check)
 	total() { [[ -f $$state/results.tap ]] && sed -n "s/^# $$1 \([0-9]*\)$$/\1/p" "$$state/results.tap" | tail -n 1; }
 	pass=$$(total pass || true)
 	fail=$$(total fail || true)

@@ -24,7 +24,7 @@ import {
   parseSigner,
   type AuditRecordV1,
 } from '@palisade/audit-core';
-import { openTileLog, verifyLedger } from '@palisade/audit-consumer';
+import { openTileLog, verifyLedger } from '@palisade/ledger';
 import { createKafkaSink } from '../gateway/src/audit/kafka-sink.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -20,6 +20,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   ingress: benchIngress,
   audit: benchAudit,
   soak: benchSoak,
+  overload: async () => (await import('./overload.js')).benchOverload(),
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

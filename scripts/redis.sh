@@ -21,7 +21,7 @@ ensure() {
     return
   fi
   if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
-    log "redis-server is not installed; install it (Debian: apt-get install -y redis-server) and run again"
+    log "redis-server is not installed; install it (Debian: apt-get install -y --no-install-recommends redis-server) and run again"
     exit 1
   fi
   local cache="$HOME/.cache/palisade"

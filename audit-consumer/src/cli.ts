@@ -1,5 +1,5 @@
 // The palisade-audit command: parses the command name, runs it, and turns errors into messages and exit codes.
-import { isAuditError } from './errors.js';
+import { isAuditError } from '@palisade/ledger';
 import { contentCommand, eraseCommand } from './commands/subjects.js';
 import { pruneCommand } from './commands/prune.js';
 import { receiptCommand, verifyReceiptCommand } from './commands/receipts.js';

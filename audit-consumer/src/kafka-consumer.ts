@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { MAX_ENTRY_SIZE, type NoteSigner } from '@palisade/audit-core';
-import { AuditError, isAuditError } from './errors.js';
-import { DecisionIndex, liveLedgerLog, type LedgerLog } from './ledger-log.js';
+import { AuditError, DecisionIndex, createRecordValidator, isAuditError, liveLedgerLog, openTileLog, pruneLog, type LedgerLog, type TileLog, type TileLogStatus } from '@palisade/ledger';
 import { RecentIds } from './recent-ids.js';
-import { createRecordValidator } from './record-validator.js';
-import { pruneLog } from './retention.js';
-import { openTileLog, type TileLog, type TileLogStatus } from './tile-log.js';
 
 export interface ConsumerOptions {
   /** A kafkajs client; the consumer and the dead-letter producer are created from it. */

@@ -12,11 +12,7 @@ import {
   tilePath,
   toBase64,
 } from '@palisade/audit-core';
-import { DurableFiles } from './durable-files.js';
-import { AuditError, isAuditError, type AuditErrorCode } from './errors.js';
-import { isDecisionId, type LedgerLog } from './ledger-log.js';
-import { VKEY_FILE } from './tile-log.js';
-import { parseTileName, type TileName } from './tile-names.js';
+import { AuditError, DurableFiles, VKEY_FILE, isAuditError, isDecisionId, parseTileName, type AuditErrorCode, type LedgerLog, type TileName } from '@palisade/ledger';
 
 const gzipAsync = promisify(gzip);
 

@@ -1,7 +1,6 @@
 // The auditor's memory between runs of verify: the last verified checkpoint of each log, so a log that shrank or rewrote its history is caught.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { AuditError } from './errors.js';
-import type { LogVerifyResult } from './verify-ledger.js';
+import { AuditError, type LogVerifyResult } from '@palisade/ledger';
 
 interface StateFile {
   version: 1;

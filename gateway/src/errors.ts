@@ -79,6 +79,8 @@ export const ERRORS = {
 
   // Gateway itself
   GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
+  GW_ERR_OVERLOADED: { status: 503, type: 'server_error', message: 'The gateway is at capacity and did not accept the request; it was not forwarded. Retry after the time in Retry-After.' },
+  GW_ERR_BODY_TOO_SLOW: { status: 408, type: 'invalid_request_error', message: 'The request body arrived slower than this gateway accepts; it was not forwarded.' },
   GW_ERR_INTERNAL: { status: 500, type: 'server_error', message: 'The gateway failed to handle the request.' },
   GW_ERR_UNEXAMINED_CONTENT: { status: 500, type: 'server_error', message: 'The gateway refused to send content it had not classified.' },
   GW_ERR_CONFIG_INVALID: { status: 500, type: 'server_error', message: 'The configuration is not valid.' },

@@ -14,9 +14,15 @@ import { refuseOnDamagedLedger } from './audit/ledger-sink.js';
 import { createApp } from './http/app.js';
 import { createRefusalRecorder } from './http/refusal-record.js';
 import { createGatewayServer } from './http/server.js';
+import { createAdmissionGate } from './http/admission-gate.js';
+import { createBodyRateGuard } from './http/body-rate.js';
+import { createLagMonitor } from './http/event-loop-lag.js';
+import { createAdminApp } from './http/admin-routes.js';
+import { readAdminToken, isLoopback } from './http/admin-token.js';
 import { createIds } from './ids.js';
 import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
+import type { ComponentStatus } from './audit/sink.js';
 
 export interface StartDeps {
   fetch?: typeof fetch;
@@ -28,6 +34,8 @@ export interface StartDeps {
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** The admin listener's URL, when `server.admin_port` is set. */
+  readonly adminUrl?: string;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -70,6 +78,32 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
 
   const providers = createProviderRegistry(config, { clock, newId: () => ids.decisionId().replaceAll('-', ''), providerKeys: loaded.providerKeys, metrics: metrics.registry });
 
+  const serverConfig = config.server;
+  const lag = createLagMonitor({ thresholdMs: serverConfig.max_event_loop_delay_ms, onWindow: (p99Ms) => metrics.eventLoopDelayP99.set(p99Ms / 1000) });
+  const admission = createAdmissionGate({
+    maxConcurrent: serverConfig.max_concurrent,
+    maxQueue: serverConfig.max_queue,
+    maxQueueWaitMs: serverConfig.max_queue_wait_ms,
+    lagging: () => lag.lagging(),
+    onChange: (active, queued) => {
+      metrics.requestsActive.set(active);
+      metrics.requestsQueued.set(queued);
+    },
+  });
+  const bodyRate = createBodyRateGuard({ minBytesPerS: serverConfig.min_body_bytes_per_s, graceMs: serverConfig.body_rate_grace_ms, clock });
+  const adminToken = readAdminToken(serverConfig.admin_token_file);
+  if (adminToken === undefined && serverConfig.admin_port === undefined && !isLoopback(serverConfig.host)) {
+    logger.warn({ host: serverConfig.host }, '/metrics and /readyz are open to anyone who can reach the gateway: set server.admin_token_file or server.admin_port');
+  }
+
+  const readiness = (): Record<string, ComponentStatus> => ({
+    policy: policyService.status(),
+    audit: audit.status(),
+    identity: identity.status(),
+    providers: providers.status(),
+    limits: shared.limits.status(),
+    cache: shared.cache.status(),
+  });
   let shuttingDown = false;
   let inflight = 0;
   let idle: (() => void) | undefined;
@@ -91,8 +125,11 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     metrics,
     limits: shared.limits,
     cache: shared.cache,
-    readiness: () => ({ policy: policyService.status(), audit: audit.status(), identity: identity.status(), providers: providers.status(), limits: shared.limits.status(), cache: shared.cache.status() }),
+    readiness,
     shuttingDown: () => shuttingDown,
+    admission,
+    bodyRate,
+    ...(adminToken !== undefined ? { adminToken } : {}),
     inflight: {
       add: () => {
         inflight++;
@@ -105,11 +142,39 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   });
 
   const refusals = createRefusalRecorder({ audit, ids, gatewayId: config.server.gateway_id, authenticator: identity.authenticator, metrics });
-  const server: Server = createGatewayServer(app, { refusals, ids, logger });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => resolve());
+  const server: Server = createGatewayServer(app, {
+    refusals,
+    ids,
+    logger,
+    limits: {
+      headersTimeoutMs: serverConfig.headers_timeout_ms,
+      requestTimeoutMs: serverConfig.request_timeout_ms,
+      maxConnections: serverConfig.max_connections,
+      ...(serverConfig.max_connections_per_ip !== undefined ? { maxConnectionsPerIp: serverConfig.max_connections_per_ip } : {}),
+    },
+    onConnectionRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
   });
+  const listen = (s: Server, port: number, host: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, host, () => resolve());
+    });
+  await listen(server, config.server.port, config.server.host);
+  let adminServer: Server | undefined;
+  let adminUrl: string | undefined;
+  if (serverConfig.admin_port !== undefined) {
+    const adminApp = createAdminApp({ readiness, shuttingDown: () => shuttingDown, metrics, ids, refusals, logger, ...(adminToken !== undefined ? { adminToken } : {}) });
+    adminServer = createGatewayServer(adminApp, { refusals, ids, logger, limits: { headersTimeoutMs: serverConfig.headers_timeout_ms, requestTimeoutMs: serverConfig.request_timeout_ms, maxConnections: 256 } });
+    const adminHost = serverConfig.admin_host ?? serverConfig.host;
+    await listen(adminServer, serverConfig.admin_port, adminHost).catch((err: unknown) => {
+      server.close();
+      lag.close();
+      throw err;
+    });
+    const a = adminServer.address();
+    adminUrl = `http://${adminHost.includes(':') ? `[${adminHost}]` : adminHost}:${typeof a === 'object' && a ? a.port : serverConfig.admin_port}`;
+    logger.info({ url: adminUrl }, 'admin endpoints listening');
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -131,6 +196,10 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
       });
     }
     server.closeAllConnections();
+    adminServer?.close();
+    adminServer?.closeAllConnections();
+    lag.close();
+    bodyRate.close();
     await providers.close();
     await shared.close();
     // Identity first: its last summary of refused requests goes to the audit sink before that closes.
@@ -142,6 +211,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   return {
     url,
     port,
+    ...(adminUrl !== undefined ? { adminUrl } : {}),
     logger,
     close: () => (closing ??= close()),
   };

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CORE_ERRORS, auditRecordSchema } from '@palisade/audit-core';
-import { AUDIT_ERRORS } from '@palisade/audit-consumer';
+import { AUDIT_ERRORS } from '@palisade/ledger';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { canonicalBytes, commitContent, parseVerifier, verifyTlogProof, type AuditRecordV1 } from '@palisade/audit-core';
-import { ContentStore, SubjectKeyStore, openLogReader, openTileLog, subjectKeyFileName, verifyLedger } from '@palisade/audit-consumer';
+import { ContentStore, SubjectKeyStore, openLogReader, openTileLog, subjectKeyFileName, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { commitContent, parseVerifier, verifyTlogProof, canonicalBytes, type AuditRecordV1 } from '@palisade/audit-core';
-import { ContentStore, SubjectKeyStore, openLogReader } from '@palisade/audit-consumer';
+import { ContentStore, SubjectKeyStore, openLogReader } from '@palisade/ledger';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath } from '../policy/support.js';
 import { PRIVILEGED_KEY, sha256, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';

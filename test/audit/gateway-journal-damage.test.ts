@@ -1,7 +1,7 @@
 // The embedded gateway with a damaged ledger journal: it is never ready, names the file and the
 // byte, forwards nothing, and starts again once an operator has run `palisade-audit recover`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runCli, type CliResult } from '../support/cli.js';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { parseConfig, startGateway, type RunningGateway } from '@palisade/gateway';
-import { ANALYST_KEY, REPO, baseConfig } from '../support/gateway.js';
+import { ANALYST_KEY, baseConfig } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { readLedgerRecords } from '../support/ledger.js';
 
@@ -42,16 +42,8 @@ function ask(gateway: RunningGateway, text: string): Promise<OpenAI.Chat.Complet
   return client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: text }] });
 }
 
-function recover(logDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', 'recover', logDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function recover(logDir: string): Promise<CliResult> {
+  return runCli('palisade-audit', ['recover', logDir]);
 }
 
 function frameStarts(journal: Buffer): number[] {

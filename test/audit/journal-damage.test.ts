@@ -5,7 +5,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MerkleTree, canonicalBytes, encodeFrames, generateNoteKey, parseSigner, toBase64 } from '@palisade/audit-core';
-import { JOURNAL_FILE, RECOVERY_LOG_FILE, openTileLog, recoverJournal, verifyLedger, type TornJournalTail } from '@palisade/audit-consumer';
+import { JOURNAL_FILE, RECOVERY_LOG_FILE, openTileLog, recoverJournal, verifyLedger, type TornJournalTail } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
 const signer = parseSigner(generateNoteKey('audit.test/ledger', Buffer.alloc(32, 4)).skey);

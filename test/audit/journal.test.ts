@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MerkleTree, canonicalBytes, encodeFrames, generateNoteKey, openCheckpoint, parseSigner, parseVerifier, scanFrames, toBase64 } from '@palisade/audit-core';
-import { JOURNAL_FILE, openTileLog, verifyLedger } from '@palisade/audit-consumer';
+import { JOURNAL_FILE, openTileLog, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');

@@ -1,7 +1,7 @@
 // Builds small ledgers on disk for the verification and CLI tests.
 import { join } from 'node:path';
 import { canonicalBytes, generateNoteKey, parseSigner, type NoteSigner } from '@palisade/audit-core';
-import { openTileLog } from '@palisade/audit-consumer';
+import { openTileLog } from '@palisade/ledger';
 import { numberedRecord } from './fixtures.js';
 
 export const testSigner: NoteSigner = parseSigner(generateNoteKey('audit.test/ledger', Buffer.alloc(32, 9)).skey);

@@ -22,7 +22,8 @@ import {
   verifyTlogProof,
   type AuditRecordV1,
 } from '@palisade/audit-core';
-import { DecisionIndex, liveLedgerLog, openLogReader, openTileLog, pruneLog, startLedgerServer, type LedgerServer, type TileLog } from '@palisade/audit-consumer';
+import { DecisionIndex, liveLedgerLog, openLogReader, openTileLog, pruneLog, type TileLog } from '@palisade/ledger';
+import { startLedgerServer, type LedgerServer } from '@palisade/audit-consumer';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
 const signer = parseSigner(generateNoteKey('audit.test/http', Buffer.alloc(32, 7)).skey);

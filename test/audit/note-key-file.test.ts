@@ -4,7 +4,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseSigner } from '@palisade/audit-core';
-import { loadNoteKey, loadOrCreateNoteKey } from '@palisade/audit-consumer';
+import { loadNoteKey, loadOrCreateNoteKey } from '@palisade/ledger';
 import { scratchDir } from './fixtures.js';
 
 describe('note key files', () => {

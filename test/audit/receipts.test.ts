@@ -15,7 +15,7 @@ import {
   verifyTlogProof,
   type AuditRecordV1,
 } from '@palisade/audit-core';
-import { openLogReader, openTileLog } from '@palisade/audit-consumer';
+import { openLogReader, openTileLog } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');

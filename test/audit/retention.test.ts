@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { canonicalBytes, leafHash, openCheckpoint, parseVerifier, verifyInclusion } from '@palisade/audit-core';
-import { openTileLog, pruneLog, verifyLedger } from '@palisade/audit-consumer';
+import { openTileLog, pruneLog, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
 

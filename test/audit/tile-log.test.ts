@@ -15,7 +15,7 @@ import {
   verifyInclusion,
   leafHash,
 } from '@palisade/audit-core';
-import { openTileLog, type TileLog } from '@palisade/audit-consumer';
+import { openTileLog, type TileLog } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
 const signer = parseSigner(generateNoteKey('audit.test/ledger', Buffer.alloc(32, 3)).skey);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { canonicalBytes } from '@palisade/audit-core';
-import { openTileLog, verifyLedger } from '@palisade/audit-consumer';
+import { openTileLog, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
 

@@ -4,7 +4,7 @@ import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { decodeEntryBundle, formatCheckpoint, generateNoteKey, leafHash, signNote } from '@palisade/audit-core';
-import { openTileLog, verifyLedger, type VerifyReport } from '@palisade/audit-consumer';
+import { openTileLog, verifyLedger, type VerifyReport } from '@palisade/ledger';
 import { scratchDir } from './fixtures.js';
 import { buildLedger, entryOffset, testSigner } from './ledger-builder.js';
 import { runCli } from '../support/cli.js';

@@ -1,29 +1,20 @@
 // Verify checks every file serve would hand out, partial tiles and bundles of older checkpoints
 // included, and serve answers those from the tiles verify checked, never from a leftover file.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runCli, type CliResult } from '../support/cli.js';
 import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { canonicalBytes, decodeEntryBundle, generateNoteKey, leafHash, parseSigner } from '@palisade/audit-core';
-import { openLogReader, openTileLog, startLedgerServer, verifyLedger } from '@palisade/audit-consumer';
+import { openLogReader, openTileLog, verifyLedger } from '@palisade/ledger';
+import { startLedgerServer } from '@palisade/audit-consumer';
 import { numberedRecord, scratchDir } from './fixtures.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const signer = parseSigner(generateNoteKey('audit.test/leftover', Buffer.alloc(32, 5)).skey);
 const records = Array.from({ length: 17 }, (_, n) => canonicalBytes(numberedRecord(n)));
 
-function cliVerify(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', 'verify', dir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function cliVerify(dir: string): Promise<CliResult> {
+  return runCli('palisade-audit', ['verify', dir]);
 }
 
 describe('files left over from older checkpoints', () => {

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { canonicalBytes, generateNoteKey, parseSigner, toBase64, type AuditRecordV1 } from '@palisade/audit-core';
-import { openTileLog, pruneLog, type TileLog } from '@palisade/audit-consumer';
+import { openTileLog, pruneLog, type TileLog } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from '../audit/fixtures.js';
 
 const execFileAsync = promisify(execFile);

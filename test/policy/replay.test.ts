@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { canonicalBytes, generateNoteKey, parseSigner, type AuditRecordV1 } from '@palisade/audit-core';
-import { openTileLog } from '@palisade/audit-consumer';
+import { openTileLog } from '@palisade/ledger';
 import { policyCommand } from '../../gateway/src/cli/policy-replay.js';
 import { createPolicyEngine, POLICY_ENTRYPOINTS } from '../../gateway/src/policy/index.js';
 import { runCli } from '../support/cli.js';

@@ -10,7 +10,7 @@ import { GEMINI_FAKE_KEY, startFakeGemini, type FakeGemini } from '../support/fa
 import { OPENAI_FAKE_KEY, startFakeOpenAIPlatform, type FakeOpenAIPlatform } from '../support/fake-openai-platform.js';
 import { readLedgerRecords } from '../support/ledger.js';
 import { commitContent, type AuditRecordV1 } from '@palisade/audit-core';
-import { SubjectKeyStore } from '@palisade/audit-consumer';
+import { SubjectKeyStore } from '@palisade/ledger';
 
 export const AZURE_API_VERSION = '2024-10-21';
 export const BEDROCK_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';

@@ -33,7 +33,8 @@ export type ConfigPatch = (config: Record<string, unknown>) => void;
 /** The base configuration: two API keys, an echo model, and the embedded ledger in a temp dir. */
 export function baseConfig(dir: string): Record<string, unknown> {
   return {
-    server: { host: '127.0.0.1', port: 0, gateway_id: 'gw-test', body_limit_bytes: 64 * 1024, shutdown_grace_ms: 5000 },
+    // Event-loop shedding is tested on its own (test/overload); elsewhere a stall of a busy test machine must not refuse requests.
+    server: { host: '127.0.0.1', port: 0, gateway_id: 'gw-test', body_limit_bytes: 64 * 1024, shutdown_grace_ms: 5000, max_event_loop_delay_ms: 0 },
     log: { level: 'info' },
     identity: {
       api_keys: [

@@ -1,6 +1,6 @@
 // `palisade-audit prune`: applies retention to a ledger folder by hand (the consumer does it on its own when configured).
 import { parseArgs } from 'node:util';
-import { pruneLog } from '../retention.js';
+import { pruneLog } from '@palisade/ledger';
 import { openLedgerLogs } from './receipts.js';
 import { UsageError, asUsage, required } from './usage.js';
 

@@ -3,9 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAuditCoreError, parseVerifier, toBase64, verifyTlogProof } from '@palisade/audit-core';
-import { AuditError } from '../errors.js';
-import { isDecisionId, openLogReader, type LedgerLog } from '../ledger-log.js';
-import { CHECKPOINT_FILE } from '../tile-log.js';
+import { AuditError, CHECKPOINT_FILE, isDecisionId, openLogReader, type LedgerLog } from '@palisade/ledger';
 import { UsageError, asUsage, required } from './usage.js';
 
 /** The logs of a ledger folder (or the folder itself when it is one log), read-only. */

@@ -1,7 +1,7 @@
 // `palisade-audit recover`: the explicit operator step after a log refused to open because its journal is damaged.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RECOVERY_LOG_FILE, recoverJournal } from '../journal-recovery.js';
+import { RECOVERY_LOG_FILE, recoverJournal } from '@palisade/ledger';
 import { UsageError, asUsage } from './usage.js';
 
 export async function recoverCommand(args: string[]): Promise<number> {

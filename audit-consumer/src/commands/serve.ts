@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka } from 'kafkajs';
 import { pino, type Logger } from 'pino';
+import { CHECKPOINT_FILE, isAuditError, loadNoteKey, loadOrCreateNoteKey, type LedgerLog } from '@palisade/ledger';
 import { loadConsumerConfig } from '../consumer-config.js';
 import { startConsumer } from '../kafka-consumer.js';
 import { kafkaLevel, kafkaLogCreator } from '../kafka-log.js';
-import type { LedgerLog } from '../ledger-log.js';
 import { startLedgerServer, type LedgerServer } from '../ledger-server.js';
-import { loadNoteKey, loadOrCreateNoteKey } from '../note-key-file.js';
-import { CHECKPOINT_FILE } from '../tile-log.js';
 import { openLedgerLogs } from './receipts.js';
 import { UsageError, asUsage, required } from './usage.js';
-import { isAuditError } from '../errors.js';
 
 /** Resolves on SIGTERM or SIGINT. */
 function untilSignal(logger: Logger): Promise<void> {

@@ -2,10 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { ContentStore } from '../content-store.js';
-import { AuditError } from '../errors.js';
-import { isDecisionId } from '../ledger-log.js';
-import { SubjectKeyStore, eraseSubjectKey } from '../subject-key-store.js';
+import { AuditError, ContentStore, SubjectKeyStore, eraseSubjectKey, isDecisionId } from '@palisade/ledger';
 import { locateRecord, openLedgerLogs } from './receipts.js';
 import { UsageError, asUsage, required } from './usage.js';
 

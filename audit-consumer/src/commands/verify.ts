@@ -1,9 +1,8 @@
 // `palisade-audit verify`: re-derives every log of a ledger and reports the first problem of each, with progress on a terminal.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { verifyLedger, type VerifyProgress } from '../verify-ledger.js';
+import { AuditError, verifyLedger, type VerifyProgress } from '@palisade/ledger';
 import { loadVerifyState, saveVerifyState } from '../verify-state.js';
-import { AuditError } from '../errors.js';
 import { UsageError, asUsage } from './usage.js';
 
 /** Progress on stderr, only on a terminal, at most a few times a second. */

@@ -3,6 +3,7 @@
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAME_HEADER_SIZE, encodeFrames, scanFrames } from '@palisade/audit-core';
+import { syncDir } from '@palisade/ledger';
 import { GatewayError } from '../errors.js';
 
 /** Where the drainer has got to: the spool file generation and the byte offset of the next unpublished record. */
@@ -43,15 +44,6 @@ export interface AuditSpool {
   /** Marks a batch from read() as published; once everything is, the spool starts a fresh, empty file. */
   release(batch: SpoolBatch): Promise<void>;
   close(): Promise<void>;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Kafka, logLevel as kafkaLogLevel, type logCreator } from 'kafkajs';
-import { ContentStore, SubjectKeyStore, loadNoteKey, loadOrCreateNoteKey, openTileLog } from '@palisade/audit-consumer';
+import { ContentStore, SubjectKeyStore, loadNoteKey, loadOrCreateNoteKey, openTileLog } from '@palisade/ledger';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';

@@ -4,7 +4,7 @@
 // content store. Destroying the subject's key erases both, and no proof changes.
 import type { AuditContent, AuditContentMode, AuditRecordV1 } from '@palisade/audit-core';
 import { commitContent } from '@palisade/audit-core';
-import type { ContentStore, SubjectKeyStore } from '@palisade/audit-consumer';
+import type { ContentStore, SubjectKeyStore } from '@palisade/ledger';
 import { GatewayError } from '../errors.js';
 
 export type ContentMode = AuditContentMode;

@@ -2,7 +2,7 @@
 // ledger code the audit consumer uses. Concurrent requests share one journal write and fsync;
 // tiles and a signed checkpoint follow on the configured interval.
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { isAuditError, type TileLog } from '@palisade/audit-consumer';
+import { isAuditError, type TileLog } from '@palisade/ledger';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { createBatcher } from './batcher.js';

@@ -126,11 +126,17 @@ export function chatCompletionEvents(completion: Json, includeUsage: boolean): S
   return events;
 }
 
+function includesUsage(request: Record<string, unknown>): boolean {
+  const opts = request['stream_options'];
+  return isObject(opts) && opts['include_usage'] === true;
+}
+
 export const openAIChatReplay: ReplayCodec = {
   assemble: assembleChatCompletion,
   events(body, request) {
-    const opts = request['stream_options'];
-    const includeUsage = isObject(opts) && opts['include_usage'] === true;
-    return isObject(body) ? chatCompletionEvents(body, includeUsage) : undefined;
+    return isObject(body) ? chatCompletionEvents(body, includesUsage(request)) : undefined;
+  },
+  withUsage(body, usage) {
+    body['usage'] = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens };
   },
 };

@@ -6,7 +6,7 @@ import type { CacheConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../identity/principal.js';
 import type { PolicyOutput } from '../policy/types.js';
-import type { ProviderResult } from '../providers/types.js';
+import type { ProviderResult, TokenUsage } from '../providers/types.js';
 import type { SseEvent } from '../providers/sse.js';
 import type { StreamReader } from '../pipeline/api/types.js';
 import type { ComponentStatus } from '../audit/sink.js';
@@ -61,11 +61,17 @@ export interface ResponseCache {
   lookup(plan: CachePlan): Promise<CacheLookup>;
   /** Keeps a whole answer (only 200s); failures are logged, never raised. */
   store(plan: CachePlan, status: number, body: unknown): void;
-  /** Passes a streamed answer through and keeps it once its final event arrives complete. */
-  tap(plan: CachePlan, events: AsyncIterable<SseEvent>, reader: StreamReader): AsyncIterable<SseEvent>;
+  /**
+   * Passes a streamed answer through and keeps it once its final event arrives complete. `usage`
+   * reads the provider's usage at that moment (the call's trace), for streams that did not carry it.
+   */
+  tap(plan: CachePlan, events: AsyncIterable<SseEvent>, reader: StreamReader, usage?: UsageSource): AsyncIterable<SseEvent>;
   status(): ComponentStatus;
   close(): Promise<void>;
 }
+
+/** The usage the provider reported for the call so far, if any. */
+export type UsageSource = () => TokenUsage | undefined;
 
 export interface ResponseCacheDeps {
   config: CacheConfig;
@@ -230,13 +236,18 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     );
   }
 
-  async function* tapped(p: CachePlan, events: AsyncIterable<SseEvent>, reader: StreamReader, codec: ReplayCodec): AsyncGenerator<SseEvent> {
+  async function* tapped(p: CachePlan, events: AsyncIterable<SseEvent>, reader: StreamReader, codec: ReplayCodec, usage: UsageSource | undefined): AsyncGenerator<SseEvent> {
     const chunks: unknown[] = [];
     let size = 0;
     let whole = true;
     for await (const ev of events) {
       if (reader.isFinal(ev)) {
         const body = whole ? codec.assemble(chunks) : undefined;
+        if (body !== undefined && body['usage'] === undefined) {
+          // Later requests sent whole, or streamed with usage, get the provider's usage from the cache too.
+          const reported = usage?.();
+          if (reported) codec.withUsage?.(body, reported);
+        }
         if (body !== undefined) keep(p, body);
         else metrics.stores.inc({ result: whole ? 'incomplete' : 'too_large' });
       } else if (whole && reader.isJson(ev)) {
@@ -263,10 +274,10 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     store(p, status, body) {
       if (status === 200) keep(p, body);
     },
-    tap(p, events, reader) {
+    tap(p, events, reader, usage) {
       const codec = codecs[p.api];
       if (!p.store || codec === undefined) return events;
-      return tapped(p, events, reader, codec);
+      return tapped(p, events, reader, codec, usage);
     },
     // The cache only saves work: when it fails, requests go to the provider, so it never makes the gateway unready.
     status: () => {

@@ -437,6 +437,31 @@ export interface GatewayConfig {
     gateway_id: string;
     body_limit_bytes: number;
     shutdown_grace_ms: number;
+    /** Requests being processed at once by this process; more wait in the queue. */
+    max_concurrent: number;
+    /** Requests waiting for a processing slot; past it new requests are refused at once with 503. */
+    max_queue: number;
+    /** How long a request may wait in the queue before it is refused with 503. */
+    max_queue_wait_ms: number;
+    /** Event-loop delay (p99 over the last second) above which new requests are refused; 0 turns it off. */
+    max_event_loop_delay_ms: number;
+    /** What Retry-After (and retry-after-ms) tells a refused caller. */
+    retry_after_ms: number;
+    /** Time allowed for a request's headers to arrive. */
+    headers_timeout_ms: number;
+    /** Time allowed for a whole request (headers and body) to arrive. */
+    request_timeout_ms: number;
+    /** Slowest body accepted once `body_rate_grace_ms` has passed; 0 turns the check off. */
+    min_body_bytes_per_s: number;
+    body_rate_grace_ms: number;
+    /** Open connections to this process; more are closed as they arrive. */
+    max_connections: number;
+    max_connections_per_ip?: number;
+    /** File holding a bearer token that /metrics and /readyz then require. */
+    admin_token_file?: string;
+    /** A separate listener for /metrics, /readyz and /healthz; the main port then no longer serves the first two. */
+    admin_port?: number;
+    admin_host?: string;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   identity: IdentityConfig;
@@ -661,13 +686,27 @@ export const configSchema: SchemaObject = {
       type: 'object',
       default: {},
       additionalProperties: false,
-      required: ['host', 'port', 'gateway_id', 'body_limit_bytes', 'shutdown_grace_ms'],
+      required: ['host', 'port', 'gateway_id', 'body_limit_bytes', 'shutdown_grace_ms', 'max_concurrent', 'max_queue', 'max_queue_wait_ms', 'max_event_loop_delay_ms', 'retry_after_ms', 'headers_timeout_ms', 'request_timeout_ms', 'min_body_bytes_per_s', 'body_rate_grace_ms', 'max_connections'],
       properties: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
         gateway_id: { type: 'string', minLength: 1, default: 'palisade' },
         body_limit_bytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 },
         shutdown_grace_ms: { type: 'integer', minimum: 0, default: 10000 },
+        max_concurrent: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 256 },
+        max_queue: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 512 },
+        max_queue_wait_ms: { type: 'integer', minimum: 1, maximum: 600_000, default: 10000 },
+        max_event_loop_delay_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 200 },
+        retry_after_ms: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 1000 },
+        headers_timeout_ms: { type: 'integer', minimum: 100, maximum: 600_000, default: 10000 },
+        request_timeout_ms: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 60000 },
+        min_body_bytes_per_s: { type: 'integer', minimum: 0, default: 1024 },
+        body_rate_grace_ms: { type: 'integer', minimum: 0, maximum: 600_000, default: 5000 },
+        max_connections: { type: 'integer', minimum: 1, default: 4096 },
+        max_connections_per_ip: { type: 'integer', minimum: 1 },
+        admin_token_file: { type: 'string', minLength: 1 },
+        admin_port: { type: 'integer', minimum: 0, maximum: 65535 },
+        admin_host: { type: 'string', minLength: 1 },
       },
     },
     log: {

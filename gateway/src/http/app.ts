@@ -7,16 +7,20 @@ import { openAIEmbeddingsAdapter } from '../pipeline/api/openai-embeddings.js';
 import { openAIResponsesAdapter } from '../pipeline/api/openai-responses.js';
 import { anthropicMessagesAdapter } from '../pipeline/api/anthropic-messages.js';
 import { MODELS_ROUTE, createListModelsHandler, modelsShape } from '../pipeline/api/list-models.js';
+import { COUNT_TOKENS_API, COUNT_TOKENS_ROUTE, createCountTokensHandler } from '../pipeline/api/count-tokens.js';
 import { PASSTHROUGH_API, createPassthroughHandler } from '../pipeline/api/passthrough.js';
 import type { ApiAdapter } from '../pipeline/api/types.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { setState, stateOf, type RequestState } from '../pipeline/request-state.js';
-import { errorBody, sendError } from './error-body.js';
-import { challengeFor, type AuthOutcome } from '../identity/index.js';
+import { sendError } from './error-body.js';
+import type { AuthOutcome } from '../identity/index.js';
 import type { ComponentStatus } from '../audit/sink.js';
 import { callerErrorOf } from './caller-error.js';
 import { createRecordTracker, createRefusalRecorder, type Refusal } from './refusal-record.js';
 import { repeatedHeader, requireJsonBody, shapeOfRequest } from './request-guards.js';
+import type { AdmissionGate, ShedReason } from './admission-gate.js';
+import type { BodyRateGuard } from './body-rate.js';
+import { addAdminRoutes } from './admin-routes.js';
 
 export interface AppDeps extends PipelineDeps {
   /** Readiness of every component, by name; the gateway is ready when all are. */
@@ -24,7 +28,19 @@ export interface AppDeps extends PipelineDeps {
   /** True once shutdown has begun: new requests are refused. */
   shuttingDown(): boolean;
   inflight: { add(): void; done(): void };
+  /** Bounds the requests processed and waiting; health endpoints do not pass it. */
+  admission: AdmissionGate;
+  bodyRate: BodyRateGuard;
+  /** When set, /readyz and /metrics require it as a bearer token. */
+  adminToken?: string;
 }
+
+/** What a refused caller is told about each reason, for the ledger (5xx answers show only the catalogue's message). */
+const SHED_DETAIL: Record<ShedReason, string> = {
+  queue_full: 'Every processing slot and queue place was taken.',
+  queue_wait: 'The request waited in the queue longer than server.max_queue_wait_ms.',
+  event_loop_delay: 'The gateway was behind on the work it had (event-loop delay over server.max_event_loop_delay_ms).',
+};
 
 export function createApp(deps: AppDeps): express.Express {
   const { logger, metrics } = deps;
@@ -47,22 +63,63 @@ export function createApp(deps: AppDeps): express.Express {
     next(req.httpVersion === '1.1' && req.headers.host === undefined ? new GatewayError('GW_ERR_BAD_HTTP', { detail: 'The Host header is missing.' }) : undefined);
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', (_req, res) => {
-    const components = deps.readiness();
-    const ready = !deps.shuttingDown() && Object.values(components).every((c) => c.ready);
-    res.status(ready ? 200 : 503).json({ ready, components });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  const adminDeps = { readiness: deps.readiness, shuttingDown: deps.shuttingDown, metrics, ids: deps.ids, refusals, logger };
+  addAdminRoutes(app, deps.adminToken !== undefined ? { ...adminDeps, adminToken: deps.adminToken } : adminDeps, deps.config.server.admin_port === undefined);
+
+  const retryAfter = {
+    seconds: String(Math.ceil(deps.config.server.retry_after_ms / 1000)),
+    ms: String(deps.config.server.retry_after_ms),
+  };
+  /** Requests the gateway answered itself while their body was still arriving; a later error on them is not the caller's. */
+  const cut = new WeakSet<Response>();
+
+  /** Refuses a request the gateway has no room for: recorded (or counted) like any refusal, and cheap. */
+  async function shed(req: Request, res: Response, reason: ShedReason): Promise<void> {
+    const state = stateOf(res);
+    metrics.requestsShed.inc({ reason });
+    const error = new GatewayError('GW_ERR_OVERLOADED', { detail: SHED_DETAIL[reason], data: { reason } });
+    let recorded = false;
+    try {
+      recorded = await refusals.record(refusalOf(req, state), error);
+    } catch (auditErr) {
+      // The answer stays the overload: nothing was forwarded, and the caller should come back all the same.
+      logger.error({ err: auditErr, code: 'GW_ERR_AUDIT_UNAVAILABLE', decision_id: state.decisionId }, 'refusal could not be audited');
+    }
+    // One line per refusal at info would make the log itself a cost of the overload.
+    logger.debug({ code: error.code, reason, decision_id: state.decisionId, recorded }, 'request shed');
+    res.setHeader('retry-after', retryAfter.seconds);
+    res.setHeader('retry-after-ms', retryAfter.ms);
+    sendError(res, error, state.shape, { decisionId: state.decisionId });
+  }
+
+  /** Answers a body that trickles in with 408, then closes the connection it was coming on. */
+  async function cutSlowBody(req: Request, res: Response): Promise<void> {
+    const state = stateOf(res);
+    cut.add(res);
+    // No more bytes are parsed, so the body can never complete and reach a handler.
+    req.socket.pause();
+    metrics.connectionsRefused.inc({ reason: 'slow_body' });
+    let error = new GatewayError('GW_ERR_BODY_TOO_SLOW', { detail: `Send the body at ${deps.config.server.min_body_bytes_per_s} bytes a second or faster.` });
+    let recorded = false;
+    try {
+      recorded = await refusals.record(refusalOf(req, state), error);
+    } catch (auditErr) {
+      error = toGatewayError(auditErr);
+      logger.error({ err: error.cause ?? error, code: error.code, decision_id: state.decisionId }, 'refusal could not be audited');
+    }
+    logger.info({ code: error.code, decision_id: state.decisionId, recorded }, 'request refused: body too slow');
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    res.setHeader('connection', 'close');
+    res.once('finish', () => req.socket.destroy());
+    sendError(res, error, state.shape, { decisionId: state.decisionId });
+  }
 
   /** Opens a request: decision id, timing, error shape, in-flight accounting. */
   function begin(shape: ErrorShape, api: string, route: string) {
-    return (_req: Request, res: Response, next: NextFunction): void => {
+    return (req: Request, res: Response, next: NextFunction): void => {
       const state = { decisionId: deps.ids.decisionId(), startedAt: deps.clock(), shape, api, route };
       setState(res, state);
       if (deps.shuttingDown()) {
@@ -70,16 +127,33 @@ export function createApp(deps: AppDeps): express.Express {
         sendError(res, new GatewayError('GW_ERR_SHUTTING_DOWN'), shape, { decisionId: state.decisionId });
         return;
       }
-      deps.inflight.add();
-      tracker.open(state.decisionId);
       const end = metrics.requestDuration.startTimer({ route });
+      let admitted = false;
+      const leave = deps.admission.enter({
+        admit: () => {
+          admitted = true;
+          deps.inflight.add();
+          tracker.open(state.decisionId);
+          const unwatch = deps.bodyRate.watch(req, () => void cutSlowBody(req, res).catch((failure: unknown) => {
+            logger.error({ err: failure }, 'slow body answer failed');
+            req.socket.destroy();
+          }));
+          res.once('close', unwatch);
+          next();
+        },
+        refuse: (reason) => {
+          shed(req, res, reason).catch(next);
+        },
+      });
+      // A queued caller who leaves gives up its place; an admitted one frees its slot.
       res.once('close', () => {
+        leave();
+        metrics.requests.inc({ route, status: String(res.statusCode) });
+        if (!admitted) return;
         tracker.close(state.decisionId);
         end();
-        metrics.requests.inc({ route, status: String(res.statusCode) });
         deps.inflight.done();
       });
-      next();
     };
   }
 
@@ -114,11 +188,7 @@ export function createApp(deps: AppDeps): express.Express {
     const recorded = await refusals.record(refusal, error);
     if (error.status >= 500) logger.error({ err: error.cause ?? error, code: error.code, decision_id: state.decisionId, recorded }, 'identity could not be checked');
     else logger.info({ code: error.code, decision_id: state.decisionId, recorded }, 'request refused by identity');
-    // Not sendError: it would replace the challenge's error code and description.
-    const challenge = challengeFor(error);
-    if (challenge !== undefined) res.setHeader('WWW-Authenticate', challenge);
-    res.setHeader('x-palisade-decision-id', state.decisionId);
-    res.status(error.status).json(errorBody(error, state.shape, { decisionId: state.decisionId }));
+    sendError(res, error, state.shape, { decisionId: state.decisionId });
   }
 
   // requireJsonBody has refused other declared types; a body without Content-Type is read as JSON too.
@@ -134,6 +204,8 @@ export function createApp(deps: AppDeps): express.Express {
   serve(openAIEmbeddingsAdapter);
   serve(openAIResponsesAdapter);
   serve(anthropicMessagesAdapter);
+  known.push({ api: COUNT_TOKENS_API, route: COUNT_TOKENS_ROUTE, prefix: false });
+  app.post(COUNT_TOKENS_ROUTE, begin('anthropic', COUNT_TOKENS_API, COUNT_TOKENS_ROUTE), authenticate, requireJsonBody, json, createCountTokensHandler(handlerDeps));
   known.push({ api: 'models.list', route: MODELS_ROUTE, prefix: true });
   app.get([MODELS_ROUTE, `${MODELS_ROUTE}/*id`], begin('openai', 'models.list', MODELS_ROUTE), modelsShape, authenticate, createListModelsHandler(handlerDeps));
   // Raw bodies: a pass-through route forwards the caller's bytes as sent.
@@ -161,6 +233,7 @@ export function createApp(deps: AppDeps): express.Express {
    * fill the log with traces. Internal failures are logged with their cause.
    */
   async function answerError(err: unknown, req: Request, res: Response): Promise<void> {
+    if (cut.has(res)) return;
     const state = res.locals['palisade'] === undefined ? lateState(req, res) : stateOf(res);
     let gwErr = isGatewayError(err) ? err : (callerErrorOf(err, req.headers) ?? new GatewayError('GW_ERR_INTERNAL', { cause: err }));
     let recorded = tracker.recorded(state.decisionId);

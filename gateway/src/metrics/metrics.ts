@@ -1,5 +1,5 @@
 // Prometheus instruments for the gateway, on a registry passed in (no global default registry).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -9,6 +9,15 @@ export interface GatewayMetrics {
   auditPublishDuration: Histogram<'phase'>;
   auditFailures: Counter<'phase'>;
   upstreamErrors: Counter<'provider' | 'code'>;
+  /** Requests holding a processing slot. */
+  requestsActive: Gauge;
+  /** Requests waiting for a processing slot. */
+  requestsQueued: Gauge;
+  /** Requests refused under load, by reason: queue_full, queue_wait, event_loop_delay. */
+  requestsShed: Counter<'reason'>;
+  eventLoopDelayP99: Gauge;
+  /** Connections closed at the edge, by reason: max_connections, max_connections_per_ip, slow_body. */
+  connectionsRefused: Counter<'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): GatewayMetrics {
@@ -35,5 +44,10 @@ export function createMetrics(options: { defaultMetrics: boolean }): GatewayMetr
     }),
     auditFailures: new Counter({ name: 'palisade_audit_failures_total', help: 'Audit records that could not be committed', labelNames: ['phase'], registers }),
     upstreamErrors: new Counter({ name: 'palisade_upstream_errors_total', help: 'Provider calls that failed', labelNames: ['provider', 'code'], registers }),
+    requestsActive: new Gauge({ name: 'palisade_http_requests_active', help: 'Requests being processed', registers }),
+    requestsQueued: new Gauge({ name: 'palisade_http_requests_queued', help: 'Requests waiting for a processing slot', registers }),
+    requestsShed: new Counter({ name: 'palisade_http_requests_shed_total', help: 'Requests refused with 503 under load, by reason', labelNames: ['reason'], registers }),
+    eventLoopDelayP99: new Gauge({ name: 'palisade_event_loop_delay_p99_seconds', help: 'Event-loop delay, 99th percentile over the last window', registers }),
+    connectionsRefused: new Counter({ name: 'palisade_http_connections_refused_total', help: 'Connections closed at the edge, by reason', labelNames: ['reason'], registers }),
   };
 }

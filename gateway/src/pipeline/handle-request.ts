@@ -217,7 +217,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       return;
     }
     let events = upstream.events;
-    if (!cached.hit) events = deps.cache.tap(cachePlan, admission?.meter(events, adapter.stream) ?? events, adapter.stream);
+    if (!cached.hit) events = deps.cache.tap(cachePlan, admission?.meter(events, adapter.stream) ?? events, adapter.stream, () => trace.usage);
     await relayStream({ deps, adapter, res, state, base, route, parsed, input, events, signal: abort.signal, commit, cached: cached.hit !== undefined, trace, ...(restoreMap ? { restoreMap } : {}) });
   };
 }

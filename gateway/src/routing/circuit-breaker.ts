@@ -21,6 +21,8 @@ export interface CircuitBreaker {
   /** A call admitted by tryAcquire that ended with neither success nor failure (the caller left). */
   release(): void;
   state(now: number): CircuitState;
+  /** How long until an open circuit admits a probe again; 0 when it admits calls now. */
+  retryInMs(now: number): number;
 }
 
 export function createCircuitBreaker(cfg: BreakerConfig, onChange: (state: CircuitState) => void = () => {}): CircuitBreaker {
@@ -104,5 +106,8 @@ export function createCircuitBreaker(cfg: BreakerConfig, onChange: (state: Circu
       if (state === 'half_open' && probes > 0) probes--;
     },
     state: current,
+    retryInMs(now) {
+      return current(now) === 'open' ? Math.max(0, openedAt + cfg.open_ms - now) : 0;
+    },
   };
 }

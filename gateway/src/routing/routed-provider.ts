@@ -13,6 +13,7 @@ import type { LatencyTracker } from './latency-tracker.js';
 import { allows, readPolicyRoute } from './policy-route.js';
 import type { RoutingMetrics } from './routing-metrics.js';
 import { orderTargets } from './target-order.js';
+import { readCallerRetries } from './caller-retries.js';
 
 export interface RoutedTarget {
   key: string;
@@ -61,6 +62,12 @@ async function* resumed(first: IteratorResult<SseEvent>, it: AsyncIterator<SseEv
   }
 }
 
+/** How long until the first resting target takes calls again; a second when none is resting (its probes are out). */
+function restingFor(targets: readonly RoutedTarget[], now: number): number {
+  const waits = targets.map((t) => t.breaker.retryInMs(now)).filter((ms) => ms > 0);
+  return waits.length > 0 ? Math.min(...waits) : 1000;
+}
+
 export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provider {
   const { config, clock, metrics } = deps;
 
@@ -85,11 +92,14 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
     let ordered = orderTargets(targets, route.strategy, deps);
     if (!route.fallbacks) ordered = ordered.slice(0, 1);
     const deadline = clock() + config.deadline_ms;
+    const caller = readCallerRetries(request.headers);
+    const maxAttempts = caller.maxRetries === undefined ? config.retry.max_attempts : Math.min(config.retry.max_attempts, caller.maxRetries + 1);
+    const outgoing: UpstreamRequest = { api: request.api, body: request.body, stream: request.stream, ...(caller.headers !== undefined ? { headers: caller.headers } : {}) };
     let lastError: GatewayError | undefined;
 
     for (const target of ordered) {
       const labels = { provider: target.provider.name, model: target.model };
-      for (let attempt = 1; attempt <= config.retry.max_attempts; attempt++) {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const now = clock();
         if (!target.breaker.tryAcquire(now)) {
           trace.attempts.push({ ...labels, error: 'circuit_open' });
@@ -125,7 +135,7 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
           };
         }
         try {
-          const result = await target.provider.call({ ...request, body: { ...request.body, model: target.model } }, attemptCall);
+          const result = await target.provider.call({ ...outgoing, body: { ...outgoing.body, model: target.model } }, attemptCall);
           if (result.kind === 'json') {
             clearTimeout(timer);
             detach();
@@ -177,15 +187,19 @@ export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provi
             target.breaker.release();
             throw gwErr;
           }
-          target.breaker.failure(clock());
-          if (!isRetryable(gwErr) || attempt === config.retry.max_attempts) break;
+          // A rate limit is the provider pacing us, not an outage: it does not open the circuit,
+          // and its Retry-After reaches the caller instead of a 503 from a resting target.
+          if (gwErr.status === 429) target.breaker.release();
+          else target.breaker.failure(clock());
+          if (!isRetryable(gwErr) || attempt === maxAttempts) break;
           const delay = retryDelay(attempt, retryAfterOf(gwErr), config.retry, deps.random);
           if (delay === undefined || clock() + delay >= deadline) break;
           await sleep(delay, call.signal);
         }
       }
     }
-    throw lastError ?? new GatewayError('GW_ERR_UPSTREAM_UNAVAILABLE');
+    if (lastError) throw lastError;
+    throw new GatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { data: { retry_after_ms: restingFor(ordered, clock()) } });
   }
 
   return {

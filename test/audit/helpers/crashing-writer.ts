@@ -1,6 +1,6 @@
 // A child process for crash tests: appends batches to a tile log, prints each acknowledged size, and dies by SIGKILL when told.
 import { canonicalBytes, generateNoteKey, parseSigner } from '@palisade/audit-core';
-import { openTileLog } from '@palisade/audit-consumer';
+import { openTileLog } from '@palisade/ledger';
 import { numberedRecord } from '../fixtures.js';
 
 const [dir, batchesText, batchText, killAfterText] = process.argv.slice(2);

@@ -24,10 +24,10 @@ export interface OutcomeFacts {
   error?: GatewayError;
 }
 
-/** Caller headers a same-format provider should see. */
+/** Caller headers a same-format provider should see, and the caller's retry limit, which the router reads and strips. */
 export function forwardedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['anthropic-version', 'anthropic-beta']) {
+  for (const name of ['anthropic-version', 'anthropic-beta', 'x-palisade-max-retries']) {
     const v = headers[name];
     if (typeof v === 'string') out[name] = v;
   }
@@ -36,7 +36,8 @@ export function forwardedHeaders(headers: Readonly<Record<string, string | strin
 
 export function providerOutcome(providers: ProviderRegistry, f: OutcomeFacts): Outcome {
   const last = f.trace.attempts.at(-1);
-  const provider = f.trace.provider ?? last?.provider ?? f.route.provider.name;
+  // Without an attempt (a cache hit) the configured first target names the provider; the route's own name is the model's.
+  const provider = f.trace.provider ?? last?.provider ?? f.route.model.provider ?? f.route.model.targets?.[0]?.provider ?? f.route.provider.name;
   const model = f.trace.model ?? last?.model ?? f.route.upstreamModel;
   const outcome: Outcome = { status: f.status, provider, model, latency_ms: f.now - f.startedAt };
   if (f.trace.attempts.length > 0) outcome.attempts = f.trace.attempts.map((a) => ({ ...a }));

@@ -2,6 +2,7 @@
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { AuditError } from './errors.js';
+import { syncDir } from './sync-dir.js';
 
 export interface FileWrite {
   /** Path relative to the store's folder, with '/' separators. */
@@ -124,12 +125,7 @@ export class DurableFiles {
     if (!this.#fsync) return;
     for (const d of dirs) {
       try {
-        const handle = await open(d, 'r');
-        try {
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await syncDir(d);
       } catch (err) {
         throw new AuditError('AUD_ERR_IO', { cause: err, detail: 'Syncing a ledger directory.' });
       }

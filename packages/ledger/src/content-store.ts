@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { seal, unseal, type AuditContentMode, type AuditRecordV1, type Sealed } from '@palisade/audit-core';
 import { AuditError } from './errors.js';
 import type { SubjectKey, SubjectKeyStore } from './subject-key-store.js';
+import { syncDir } from './sync-dir.js';
 
 export type ContentPart = 'request' | 'response';
 
@@ -61,14 +62,7 @@ export class ContentStore {
       } finally {
         await handle.close();
       }
-      if (this.#fsync) {
-        const d = await open(folder, 'r');
-        try {
-          await d.sync();
-        } finally {
-          await d.close();
-        }
-      }
+      if (this.#fsync) await syncDir(folder);
     } catch (cause) {
       throw new AuditError('AUD_ERR_IO', { cause, detail: 'Writing a content file.' });
     }

@@ -1,4 +1,4 @@
-// The audit consumer's single error catalogue: every failure an operator or a caller can see has a stable AUD_ERR_* code.
+// The ledger's single error catalogue, shared by the gateway's embedded ledger, the audit consumer and palisade-audit: every failure an operator or a caller can see has a stable AUD_ERR_* code.
 
 export const AUDIT_ERRORS = {
   AUD_ERR_ENTRY_TOO_LARGE: 'A ledger entry is larger than 65535 bytes.',

@@ -4,6 +4,7 @@ import { mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUBJECT_SECRET_SIZE, deriveSubjectKeys, seal, unseal, type Sealed, type SubjectKeys } from '@palisade/audit-core';
 import { AuditError } from './errors.js';
+import { syncDir } from './sync-dir.js';
 
 export interface SubjectKey extends SubjectKeys {
   /** Random id named in audit records; says nothing about the subject. */
@@ -28,15 +29,6 @@ export function subjectKeyFileName(iss: string, sub: string): string {
 function isKeyFile(value: unknown): value is KeyFile {
   const v = value as Partial<KeyFile> | null;
   return v?.v === 1 && typeof v.key_id === 'string' && /^[0-9a-f]{32}$/.test(v.key_id) && typeof v.wrapped === 'object' && v.wrapped !== null;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export interface SubjectKeyStoreOptions {
