@@ -6,7 +6,10 @@ SHELL := bash
 MAKEFLAGS += --no-print-directory
 
 NODE_TS := node --conditions=development --import tsx
-NODE_TEST := $(NODE_TS) --test --test-concurrency=1 --test-timeout=300000
+# Runs test files; test/support/run-tests.sh adds --test-concurrency for each of its two passes.
+NODE_TEST := $(NODE_TS) --test --test-timeout=300000
+# Test files run at once in the first pass (the files that keep to their own topics, ports and folders).
+TEST_CONCURRENCY ?= 2
 KAFKA_STATE := .kafka
 
 # Fails with a clear message when a script or entry point another part of the tree provides is missing.
@@ -14,11 +17,11 @@ define require
 [[ -e $(1) ]] || { echo "make: $(1) is missing; it is required for '$@'" >&2; exit 1; }
 endef
 
-.PHONY: help deps lint run bundles bundles-check policy-test kafka-up kafka-down bench test eval helm-check
+.PHONY: help deps lint run bundles bundles-check policy-test kafka-up kafka-down bench test test-unit test-e2e eval helm-check reliability
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
-	awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # npm writes node_modules/.package-lock.json on every install, so its age is the age of node_modules.
 node_modules/.package-lock.json: package-lock.json
@@ -64,6 +67,17 @@ helm-check: ## Lint the Helm chart (strict), render it and validate the manifest
 eval: ## Measure classification accuracy on the project corpus and, when present, ../shared/datasets
 	@$(NODE_TS) scripts/eval-classify.ts $(DATASETS)
 
+reliability: deps ## Run the fault tests (test/faults) and rebuild the faults table in docs/reliability.md from their results
+	@opa=$$(scripts/ensure-opa.sh)
+	export PALISADE_OPA=$$opa
+	scripts/kafka.sh fetch
+	scripts/redis.sh ensure >/dev/null
+	tap=$$(mktemp "$${TMPDIR:-/tmp}/palisade-faults.XXXXXX")
+	trap 'rm -f "$$tap"' EXIT
+	$(NODE_TEST) --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+	  --test-reporter=tap --test-reporter-destination="$$tap" test/faults/*.test.ts || true
+	$(NODE_TS) scripts/reliability-table.ts --write docs/reliability.md "$$tap"
+
 test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, Helm chart check
 	@step() { printf '\n==> %s\n' "$$*"; }
 	failed=()
@@ -98,16 +112,13 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	export PALISADE_TEST_KAFKA_BROKERS=$$brokers
 	echo "$$brokers"
 	step "node tests"
-	mapfile -t files < <(find test -name '*.test.ts' -type f | LC_ALL=C sort)
-	if (( $${#files[@]} == 0 )); then echo "make: no test files under test/" >&2; exit 1; fi
-	# spec for people reading the log; tap into a file for the totals printed at the end.
-	$(NODE_TEST) --test-reporter=spec --test-reporter-destination=stdout \
-	  --test-reporter=tap --test-reporter-destination="$$state/results.tap" "$${files[@]}" || failed+=(node-tests)
+	# spec for people reading the log; one TAP file per pass in $$state for the totals printed at the end.
+	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh all "$$state" || failed+=(node-tests)
 	step "classification eval"
 	if [[ -d ../shared/datasets ]]; then $(MAKE) eval || failed+=(eval); else echo "classification eval skipped: ../shared/datasets not found"; fi
 	step "Helm chart"
 	$(MAKE) helm-check || failed+=(helm-check)
-	total() { [[ -f $$state/results.tap ]] && sed -n "s/^# $$1 \([0-9]*\)$$/\1/p" "$$state/results.tap" | tail -n 1; }
+	total() { cat "$$state"/*.tap 2>/dev/null | sed -n "s/^# $$1 \([0-9]*\)$$/\1/p" | awk '{ n += $$1 } END { print n + 0 }'; }
 	pass=$$(total pass || true)
 	fail=$$(total fail || true)
 	cancelled=$$(total cancelled || true)
@@ -115,3 +126,23 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	if (( $${#failed[@]} > 0 )); then echo "failed steps: $${failed[*]}"; fi
 	echo "tests: $${pass:-0} passed, $$(( $${fail:-0} + $${cancelled:-0} )) failed"
 	(( $${#failed[@]} == 0 ))
+
+test-unit: deps ## Run the tests that need no broker and start no server process (builds opa on first use)
+	@opa=$$(scripts/ensure-opa.sh)
+	export PALISADE_OPA=$$opa
+	results=$$(mktemp -d "$${TMPDIR:-/tmp}/palisade-test-unit.XXXXXX")
+	trap 'rm -rf "$$results"' EXIT
+	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh unit "$$results"
+
+test-e2e: deps ## Run the end-to-end tests: a real Kafka broker and Redis, the audit consumer and servers as processes
+	@opa=$$(scripts/ensure-opa.sh)
+	export PALISADE_OPA=$$opa
+	scripts/kafka.sh fetch >/dev/null
+	scripts/redis.sh ensure
+	state=$$(mktemp -d "$${TMPDIR:-/tmp}/palisade-test-kafka.XXXXXX")
+	trap 'scripts/kafka.sh stop "$$state" >/dev/null 2>&1 || true; rm -rf "$$state"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	PALISADE_TEST_KAFKA_BROKERS=$$(scripts/kafka.sh start "$$state")
+	export PALISADE_TEST_KAFKA_BROKERS
+	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh e2e "$$state"

@@ -56,12 +56,12 @@ function requestBody(text: string): string {
   return JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: text }] });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** Per-call times in microseconds, after a warm-up, for about `budgetMs` of work. */
-function measure(run: () => void, budgetMs: number): number[] {
+export function measure(run: () => void, budgetMs: number): number[] {
   const warmUntil = performance.now() + budgetMs / 5;
   while (performance.now() < warmUntil) run();
   const times: number[] = [];

@@ -7,6 +7,7 @@ import { createClassifier } from '../gateway/src/classify/index.js';
 import { classifySlots } from '../gateway/src/pipeline/classify-slots.js';
 import { OPENAI_CHAT_FIELDS } from '../gateway/src/pipeline/fields/openai-chat-fields.js';
 import { readTable } from '../gateway/src/pipeline/fields/parsed-request.js';
+import { measure, percentile } from './classify.js';
 
 const tool = (name: string, description: string, props: Record<string, string>) => ({
   type: 'function',
@@ -48,20 +49,6 @@ function contents(body: Record<string, unknown>): string[] {
   return out;
 }
 
-function measure(run: () => void, budgetMs: number): number[] {
-  const warm = performance.now() + budgetMs / 5;
-  while (performance.now() < warm) run();
-  const times: number[] = [];
-  const until = performance.now() + budgetMs;
-  while (performance.now() < until || times.length < 50) {
-    const t0 = process.hrtime.bigint();
-    run();
-    times.push(Number(process.hrtime.bigint() - t0) / 1000);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-const pct = (s: readonly number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 
 /** `n` written in letters, so a suffix adds no digits for the number recognizers to read. */
 function letters(n: number): string {
@@ -116,7 +103,7 @@ export async function benchIngress(): Promise<string[]> {
   for (const t of [baseTurn, warm, baseFresh, cold]) t.sort((a, b) => a - b);
   const slots = readTable(body, OPENAI_CHAT_FIELDS, table).slots.length;
   const row = (name: string, t: readonly number[], base: readonly number[]): string =>
-    `| ${name} | ${pct(base, 50).toFixed(1)} µs | ${pct(t, 50).toFixed(1)} µs | ${(pct(t, 50) / pct(base, 50)).toFixed(2)}x | ${pct(base, 99).toFixed(1)} µs | ${pct(t, 99).toFixed(1)} µs | ${(pct(t, 99) / pct(base, 99)).toFixed(2)}x |`;
+    `| ${name} | ${percentile(base, 50).toFixed(1)} µs | ${percentile(t, 50).toFixed(1)} µs | ${(percentile(t, 50) / percentile(base, 50)).toFixed(2)}x | ${percentile(base, 99).toFixed(1)} µs | ${percentile(t, 99).toFixed(1)} µs | ${(percentile(t, 99) / percentile(base, 99)).toFixed(2)}x |`;
   return [
     `Full-body classification of a ${(bytes / 1024).toFixed(1)} KB chat request with 3 tools (${slots} strings); baseline: its ${contents(body).length} message texts alone, as before bodies were read whole; one core`,
     '| request | baseline p50 | every string p50 | ratio | baseline p99 | every string p99 | ratio |',

@@ -21,6 +21,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   audit: benchAudit,
   soak: benchSoak,
   overload: async () => (await import('./overload.js')).benchOverload(),
+  stream: async () => (await import('./stream-release.js')).benchStreamRelease(),
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

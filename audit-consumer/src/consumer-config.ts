@@ -1,7 +1,8 @@
 // The `palisade-audit consume` configuration file: its schema (snake_case, like the gateway's), and loading it with every problem reported by path.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
+import type { ErrorObject } from 'ajv';
 import { AuditError } from '@palisade/ledger';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -96,8 +97,7 @@ export const consumerConfigSchema = {
   },
 };
 
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true });
-const validate = ajv.compile<ConsumerConfig>(consumerConfigSchema);
+const validate = schemaAjv('all-errors-with-defaults').compile<ConsumerConfig>(consumerConfigSchema);
 
 function describe(e: ErrorObject): string {
   const path = e.instancePath || '/';

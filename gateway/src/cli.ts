@@ -22,8 +22,10 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`palisade serve: --config FILE is required\n\n${USAGE}`);
     return 2;
   }
-  const loaded = loadConfig(values.config, process.env);
-  const gateway = await startGateway(loaded);
+  const configFile = values.config;
+  const loaded = loadConfig(configFile, process.env);
+  // SIGHUP re-reads the file: what can change in place does, the rest is named as needing a restart.
+  const gateway = await startGateway(loaded, { reload: { load: () => loadConfig(configFile, process.env) } });
   process.stdout.write(startBanner(loaded.config, gateway.url));
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -1,5 +1,6 @@
 // The gateway's single error catalogue: every error a caller, an operator or a log can see has a
 // stable code here. docs/errors.md is kept in sync with this table by a test.
+import { CodedError } from '@palisade/audit-core';
 
 /** The API family whose error shape the caller expects. */
 export type ErrorShape = 'openai' | 'anthropic';
@@ -98,22 +99,15 @@ export interface GatewayErrorOptions {
   status?: number;
 }
 
-export class GatewayError extends Error {
-  readonly code: ErrorCode;
+export class GatewayError extends CodedError<ErrorCode> {
   readonly status: number;
   readonly type: string;
-  readonly detail: string | undefined;
-  readonly data: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     const spec: ErrorSpec = ERRORS[code];
-    super(options.detail ? `${spec.message} ${options.detail}` : spec.message, { cause: options.cause });
-    this.name = 'GatewayError';
-    this.code = code;
+    super('GatewayError', code, spec.message, options);
     this.status = options.status !== undefined && options.status >= 400 && options.status < 500 ? options.status : spec.status;
     this.type = spec.type;
-    this.detail = options.detail;
-    this.data = options.data;
   }
 }
 

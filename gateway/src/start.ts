@@ -23,12 +23,19 @@ import { createIds } from './ids.js';
 import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
 import type { ComponentStatus } from './audit/sink.js';
+import { createTracing } from './telemetry/tracing.js';
+import { createConfigReloader, type ReloadReport } from './telemetry/config-reload.js';
 
 export interface StartDeps {
   fetch?: typeof fetch;
   clock?: () => number;
   /** Where log lines go (stdout when omitted). */
   logDestination?: DestinationStream;
+  /**
+   * How to re-read the configuration file. When given, `signal` (SIGHUP by default) re-reads it
+   * and applies what can change while running (telemetry/config-reload.ts).
+   */
+  reload?: { load: () => LoadedConfig; signal?: NodeJS.Signals };
 }
 
 export interface RunningGateway {
@@ -37,6 +44,8 @@ export interface RunningGateway {
   /** The admin listener's URL, when `server.admin_port` is set. */
   readonly adminUrl?: string;
   readonly logger: Logger;
+  /** Re-reads the configuration (as the reload signal does); undefined when it could not be loaded or no reload is configured. */
+  reload(): ReloadReport | undefined;
   close(): Promise<void>;
 }
 
@@ -51,6 +60,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     ...(deps.logDestination ? { destination: deps.logDestination } : {}),
   });
   const metrics = createMetrics({ defaultMetrics: true });
+  const tracing = createTracing(config.telemetry, { gatewayId: config.server.gateway_id, providers: config.providers, clock });
   const ids = createIds(clock);
 
   // Custom classes from the config are compiled here, so a bad pattern stops the start with its
@@ -129,6 +139,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     shuttingDown: () => shuttingDown,
     admission,
     bodyRate,
+    tracing,
     ...(adminToken !== undefined ? { adminToken } : {}),
     inflight: {
       add: () => {
@@ -180,10 +191,15 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
   logger.info({ url }, 'gateway listening');
+  const reloader = deps.reload ? createConfigReloader(loaded, { load: deps.reload.load, logger }) : undefined;
+  const reloadSignal = deps.reload?.signal ?? 'SIGHUP';
+  const onReloadSignal = (): void => void reloader?.reload();
+  if (reloader) process.on(reloadSignal, onReloadSignal);
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     shuttingDown = true;
+    if (reloader) process.off(reloadSignal, onReloadSignal);
     server.close();
     server.closeIdleConnections();
     if (inflight > 0) {
@@ -206,6 +222,8 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     await identity.close();
     await audit.close();
     await policyService.close();
+    // Last: the spans of the requests just drained are exported before the process goes.
+    await tracing.close().catch((err: unknown) => logger.warn({ err }, 'traces not exported at shutdown'));
     logger.info('gateway stopped');
   }
   return {
@@ -213,6 +231,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     port,
     ...(adminUrl !== undefined ? { adminUrl } : {}),
     logger,
+    reload: () => reloader?.reload(),
     close: () => (closing ??= close()),
   };
 }

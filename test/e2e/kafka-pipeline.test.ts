@@ -11,11 +11,11 @@ import { parseVerifier, verifyTlogProof } from '@palisade/audit-core';
 import { REPO, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { startOidcProvider, OIDC_AUDIENCE, type TestIssuer } from '../support/oidc.js';
-import { createTopic, useKafka, type KafkaHandle } from '../support/kafka.js';
+import { createTopic, uniqueTopic, useKafka, type KafkaHandle } from '../support/kafka.js';
 import { runCli } from '../support/cli.js';
 import { ledgerLogs, readLedgerRecords } from '../support/ledger.js';
 
-const TOPIC = 'palisade.audit.e2e';
+const TOPIC = uniqueTopic('palisade.audit.e2e');
 const SECRET = 'a-client-secret-long-enough-for-oidc-provider';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -62,7 +62,7 @@ describe('production shape: OIDC, Kafka and the audit consumer', () => {
     writeFileSync(
       consumerConfig,
       JSON.stringify({
-        kafka: { brokers: kafka.brokers, client_id: 'palisade-audit-e2e', topic: TOPIC, group_id: 'palisade-ledger-e2e' },
+        kafka: { brokers: kafka.brokers, client_id: 'palisade-audit-e2e', topic: TOPIC, group_id: `ledger-${TOPIC}` },
         ledger: { dir: ledgerDir, origin_prefix: 'e2e.palisade/audit', signing_key_file: join(work, 'ledger.key'), create_signing_key: true },
         http: { host: '127.0.0.1', port: 0 },
         log: { level: 'info' },

@@ -33,6 +33,12 @@ const CASES: Record<string, Input[]> = {
     withClassification({ injection: { score: 0.85, detected: false, signals: [] } }, { roles: ['red-team'] }, 'echo'),
     base,
   ],
+  tool_result_injection: [
+    withClassification({ injection: { score: 0.6, detected: true, signals: ['model'], sources: ['tool_result'] } }),
+    withClassification({ injection: { score: 0.97, detected: true, signals: ['instruction_override'], sources: ['tool_result'] } }),
+    withClassification({ injection: { score: 0.6, detected: true, signals: ['model'], sources: ['user'] } }),
+    base,
+  ],
   clearance: [withClassification({ labels: ['PHI'] }, { clearance: 'internal' }), withClassification({ labels: ['PII'] }, { clearance: 'internal' }), withModel('legal-review', { department: 'sales' })],
   business_hours: [
     base,

@@ -1,5 +1,6 @@
 // Real Kafka brokers for tests: the shared broker `make test` starts, or a private one run by scripts/kafka.sh.
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,14 @@ export async function useKafka(): Promise<KafkaHandle> {
   }
   const broker = await startPrivateKafka();
   return { brokers: broker.brokers, stop: () => broker.close(), restart: () => broker.restart() };
+}
+
+/**
+ * A topic name no other test file uses: files share the broker `make test` starts and may run at
+ * the same time, and a broker kept by `make kafka-up` keeps its topics from one run to the next.
+ */
+export function uniqueTopic(name: string): string {
+  return `${name}.${randomUUID()}`;
 }
 
 /** A kafkajs client for tests: silent (its retry chatter buries test output; failures still throw), with short retries. */

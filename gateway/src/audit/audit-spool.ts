@@ -141,7 +141,13 @@ export async function openAuditSpool(dir: string, options: { fsync?: boolean } =
         if (records.length === 0) return;
         const data = encodeFrames(records);
         try {
-          await handle.write(data, 0, data.length, null);
+          // A write may take fewer bytes than asked (a nearly full disk) without failing; the rest is
+          // written until all of it is, or a write takes nothing, which is a failure.
+          for (let at = 0; at < data.length; ) {
+            const { bytesWritten } = await handle.write(data, at, data.length - at, null);
+            if (bytesWritten <= 0) throw new Error('the spool took no bytes (is the disk full?)');
+            at += bytesWritten;
+          }
           if (fsync) await handle.datasync();
         } catch (cause) {
           // A partial frame would hide every later record from the scan: cut it off, or stop using the spool.

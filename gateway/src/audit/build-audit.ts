@@ -49,17 +49,18 @@ export async function createAuditSink(config: GatewayConfig['audit'], logger: Lo
   if (config.sink === 'ledger' && config.ledger) {
     const l = config.ledger;
     const signer = l.create_signing_key ? await loadOrCreateNoteKey(l.signing_key_file, l.origin) : await loadNoteKey(l.signing_key_file);
-    const log = await openTileLog({
-      dir: join(l.dir, 'default'),
-      origin: l.origin,
-      signer,
-      fsync: true,
-      checkpointEvery: l.checkpoint_every,
-      checkpointIntervalMs: l.checkpoint_interval_ms,
-      // A torn tail was never acknowledged, so dropping it loses nothing; it is still said.
-      onTornJournalTail: (t) => logger.warn({ component: 'audit', file: t.file, offset: t.offset, bytes: t.bytes }, 'cut off an unacknowledged append a crash left incomplete in the journal'),
-    });
-    return createLedgerSink(log);
+    const open = () =>
+      openTileLog({
+        dir: join(l.dir, 'default'),
+        origin: l.origin,
+        signer,
+        fsync: true,
+        checkpointEvery: l.checkpoint_every,
+        checkpointIntervalMs: l.checkpoint_interval_ms,
+        // A torn tail was never acknowledged, so dropping it loses nothing; it is still said.
+        onTornJournalTail: (t) => logger.warn({ component: 'audit', file: t.file, offset: t.offset, bytes: t.bytes }, 'cut off an unacknowledged append a crash left incomplete in the journal'),
+      });
+    return createLedgerSink(await open(), open, logger);
   }
   if (config.sink === 'kafka' && config.kafka) {
     const kafka = new Kafka({

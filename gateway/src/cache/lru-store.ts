@@ -1,5 +1,6 @@
 // Answers in this process's memory, bounded by bytes: least recently used answers go first, and
 // expired ones are never served.
+import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './cache-store.js';
 
 interface Entry {
@@ -18,14 +19,11 @@ const ENTRY_OVERHEAD_BYTES = 128;
 
 export function createLruStore(options: LruStoreOptions): CacheStore {
   const { maxBytes, clock } = options;
-  // A Map iterates in insertion order; re-inserting on every hit keeps the oldest use first.
-  const entries = new Map<string, Entry>();
-  let total = 0;
-
-  const remove = (key: string, e: Entry): void => {
-    entries.delete(key);
-    total -= e.bytes;
-  };
+  // Expiry is checked here against the injected clock rather than with lru-cache's TTL, which
+  // treats an insertion at time 0 as "no TTL" and serves an entry on its very last millisecond.
+  // Expired entries need no sweep: they count against the bound until they are evicted or looked up.
+  // lru-cache needs a positive bound; a bound of 0 (no caching) becomes 1, which no entry fits.
+  const entries = new LRUCache<string, Entry>({ maxSize: Math.max(1, maxBytes), sizeCalculation: (e) => e.bytes });
 
   return {
     backend: 'memory',
@@ -33,32 +31,21 @@ export function createLruStore(options: LruStoreOptions): CacheStore {
       const e = entries.get(key);
       if (e === undefined) return Promise.resolve(undefined);
       if (e.expiresAt <= clock()) {
-        remove(key, e);
+        entries.delete(key);
         return Promise.resolve(undefined);
       }
-      entries.delete(key);
-      entries.set(key, e);
       return Promise.resolve(e.value);
     },
     set(key, value, ttlMs) {
       const bytes = Buffer.byteLength(value, 'utf8') + key.length + ENTRY_OVERHEAD_BYTES;
-      const old = entries.get(key);
-      if (old !== undefined) remove(key, old);
-      if (bytes > maxBytes) return Promise.resolve();
-      // Expired entries need no sweep: they count against the bound until they are evicted or looked up.
-      for (const [k, e] of entries) {
-        if (total + bytes <= maxBytes) break;
-        remove(k, e);
-      }
+      // An entry larger than the whole bound is not kept, and replaces (drops) what the key held.
       entries.set(key, { value, bytes, expiresAt: clock() + ttlMs });
-      total += bytes;
       return Promise.resolve();
     },
-    bytes: () => total,
+    bytes: () => entries.calculatedSize,
     status: () => ({ ready: true }),
     close() {
       entries.clear();
-      total = 0;
       return Promise.resolve();
     },
   };

@@ -2,7 +2,7 @@
 // bundle ships in its data (`data.palisade.classify.custom_classes`, the same shape as the
 // `classify.custom_classes` config), so a compliance team can release a data class together with
 // the policy that uses it. Swapped with the bundle; a bundle whose classes are invalid is refused.
-import { Ajv } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
 import { GatewayError } from '../errors.js';
 import { createClassifier } from './classifier.js';
 import { classifierOptionsFromConfig, customClassSchema, type ClassifyConfig, type CustomClassConfig } from './config-schema.js';
@@ -15,7 +15,7 @@ export interface ClassifierSource {
   prepare(bundle: { data: Record<string, unknown> }): () => void;
 }
 
-const validateClasses = new Ajv({ allErrors: false, strict: false }).compile<CustomClassConfig[]>({ type: 'array', maxItems: LIMITS.classes, items: customClassSchema });
+const validateClasses = schemaAjv('first-error').compile<CustomClassConfig[]>({ type: 'array', maxItems: LIMITS.classes, items: customClassSchema });
 
 function bundleClasses(data: Record<string, unknown>): unknown {
   const palisade = data['palisade'];

@@ -3,7 +3,8 @@
 // lists become one literal alternation, and a named validator or context words score matches the
 // way built-in recognizers are scored.
 
-import { Ajv, type ErrorObject } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
+import type { ErrorObject } from 'ajv';
 import { RE2JS } from 're2js';
 import { GatewayError } from '../errors.js';
 import type { CustomClassConfig } from './config-schema.js';
@@ -18,8 +19,7 @@ const DEFAULT_PATTERN_SCORE = 0.5;
 const DEFAULT_KEYWORD_SCORE = 0.6;
 const SCORE_VALIDATED = 1;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validateClass = ajv.compile<CustomClassConfig>(customClassSchema);
+const validateClass = schemaAjv('all-errors').compile<CustomClassConfig>(customClassSchema);
 
 export interface CompiledCustom {
   recognizers: Recognizer[];

@@ -7,4 +7,4 @@ export type { Classification, Classifier, ClassifierOptions, Entity, InjectionRe
 export { createStreamScanner, type StreamScanner, type StreamScannerOptions, type StreamUpdate } from './stream-scanner.js';
 export type { ClassifyWork } from './work.js';
 export { createClassifierSource, type ClassifierSource } from './classifier-source.js';
-export { cachedClassifyOf, createCachedClassify, type CachedClassify } from './scan-cache.js';
+export { cachedClassifyOf, createCachedClassify, type CachedClassify, type PartsClassification } from './scan-cache.js';

@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { coreOf, newTally } from './classifier.js';
-import type { InjectionEvidence } from './injection/detect-injection.js';
+import { summariseInjection, type InjectionEvidence } from './injection/detect-injection.js';
 import type { Found } from './recognizers/recognizer.js';
 import type { Classification, Classifier } from './types.js';
 
@@ -22,7 +22,15 @@ export interface ScanCacheOptions {
   maxEntries: number;
 }
 
-export type CachedClassify = (texts: readonly string[]) => Classification;
+export interface PartsClassification extends Classification {
+  /**
+   * Indices of the texts the injection evidence came from: those that carry an injection on their
+   * own or, when only the texts together reach the threshold, every text with evidence.
+   */
+  injectionParts: number[];
+}
+
+export type CachedClassify = (texts: readonly string[]) => PartsClassification;
 
 /**
  * `classifyMany` with memory. Each text is scanned on its own; the evidence of several texts is
@@ -31,11 +39,19 @@ export type CachedClassify = (texts: readonly string[]) => Classification;
  */
 export function createCachedClassify(classifier: Classifier, options: ScanCacheOptions): CachedClassify {
   const core = coreOf(classifier);
-  if (!core) return (texts) => classifier.classifyMany(texts);
+  if (!core) {
+    // A classifier without a core gives no per-text evidence: every text is named.
+    return (texts) => {
+      const c = classifier.classifyMany(texts);
+      return { ...c, injectionParts: c.injection.detected ? texts.map((_, i) => i) : [] };
+    };
+  }
   const cache = new LRUCache<string, Scan>({ max: options.maxEntries });
   return (texts) => {
     const tally = newTally();
     const evidence: InjectionEvidence = new Map();
+    const alone: number[] = [];
+    const withEvidence: number[] = [];
     texts.forEach((text, part) => {
       const key = text.length <= MAX_CACHED_CHARS ? hash('sha256', text, 'base64') : undefined;
       let scan = key === undefined ? undefined : cache.get(key);
@@ -49,8 +65,14 @@ export function createCachedClassify(classifier: Classifier, options: ScanCacheO
         const had = evidence.get(k);
         if (had === undefined || had.weight < v.weight) evidence.set(k, v);
       }
+      if (scan.evidence.length > 0) {
+        withEvidence.push(part);
+        if (summariseInjection(new Map(scan.evidence), core.options.injectionThreshold).detected) alone.push(part);
+      }
     });
-    return core.finish(tally, evidence);
+    const classification = core.finish(tally, evidence);
+    const injectionParts = !classification.injection.detected ? [] : alone.length > 0 ? alone : withEvidence;
+    return { ...classification, injectionParts };
   };
 }
 

@@ -1,17 +1,28 @@
 // Classifies a streamed answer as it arrives, with bounded memory: the text is scanned in windows
 // that keep some already-scanned context before them (context words, the start of a split value)
-// and report only entities that end before a held-back tail, so a value split across chunks is
-// found once it is whole. `end()` scans the tail. The same engine as for prompts decides.
+// and report only entities that end before the tail where a value may still be open, so a value
+// split across chunks is found once it is whole. `end()` scans the tail. The same engine as for
+// prompts decides.
 
 import { GatewayError } from '../errors.js';
 import { coreOf, newTally, type ClassifierCore, type Tally } from './classifier.js';
 import type { InjectionEvidence } from './injection/detect-injection.js';
 import type { Found } from './recognizers/recognizer.js';
+import { pendingFrom } from './stream-boundary.js';
 import type { Classification, Classifier, Entity } from './types.js';
 
 export interface StreamScannerOptions {
-  /** Characters at the end not yet reported, since a value there may still grow. Default 256. */
+  /**
+   * Most characters at the end held back, since a value there may still grow. Default 256. With
+   * `release: 'values'` only the tail where a value may still be open is held, up to this many.
+   */
   holdBack?: number;
+  /**
+   * `values` (the default): text settles up to the last place where no value may still be open,
+   * so prose settles at once. `fixed`: always `holdBack` characters behind. Custom classes, whose
+   * patterns may match any span, always use `fixed`.
+   */
+  release?: 'values' | 'fixed';
   /** Already-scanned characters kept before new text, for context words and split values. Default 256. */
   context?: number;
   /** New characters gathered before the next scan (tokens arrive a few characters at a time). Default 128. */
@@ -53,6 +64,7 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
   const scanEvery = Math.max(1, positive('scanEvery', options.scanEvery, DEFAULTS.scanEvery));
   const maxRetained = Math.max(holdBack + context + scanEvery, positive('maxRetained', options.maxRetained, DEFAULTS.maxRetained));
   const maxEntities = positive('maxEntities', options.maxEntities, DEFAULTS.maxEntities);
+  const fixed = options.release === 'fixed' || core.options.custom.recognizers.length > 0;
 
   const evidence: InjectionEvidence = new Map();
   const tally: Tally = newTally();
@@ -82,13 +94,14 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
     const out: Entity[] = [];
     if (text.length === 0) return out;
     const found = core!.scan(text, evidence);
-    const settled = final ? text.length : Math.max(0, text.length - holdBack);
+    const settled = final ? text.length : settleable();
     let openFrom = settled;
     for (const f of found) {
       // Inside the context kept from earlier scans: reported then, or a piece of a value cut off
       // at the window's start.
       if (f.end + base <= settledTo) continue;
-      if (f.end <= settled) report(f, out);
+      // A value reaching the end of the text so far may grow with the next chunk.
+      if (f.end <= settled && (final || f.end < text.length)) report(f, out);
       else openFrom = Math.min(openFrom, f.start);
     }
     settledTo = Math.max(settledTo, base + Math.min(settled, openFrom));
@@ -107,6 +120,12 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
     return out;
   }
 
+  /** Offset in the window up to which text may settle once scanned. */
+  function settleable(): number {
+    const floor = Math.max(0, text.length - holdBack);
+    return fixed ? floor : pendingFrom(text, floor);
+  }
+
   function update(entities: Entity[]): StreamUpdate {
     return { entities, classification: core!.finish(tally, evidence), settled: ended ? base + text.length : settledTo };
   }
@@ -116,7 +135,9 @@ export function createStreamScanner(classifier: Classifier, options: StreamScann
       if (ended) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'stream scanner: push after end.' });
       text += delta;
       unscanned += delta.length;
-      if (unscanned < scanEvery && text.length <= maxRetained) return update([]);
+      // Scanning at once when new text could settle releases prose as it comes; otherwise text is
+      // gathered, since scanning every few characters costs more than it tells.
+      if (unscanned < scanEvery && text.length <= maxRetained && (fixed || base + settleable() <= settledTo)) return update([]);
       return update(scan(false));
     },
     end(): StreamUpdate {

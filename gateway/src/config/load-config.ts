@@ -2,7 +2,8 @@
 // environment: provider keys named by `api_key_env` are resolved here, once.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
+import type { ErrorObject } from 'ajv';
 import { GatewayError } from '../errors.js';
 import { configSchema, type GatewayConfig, type ProviderConfig } from './schema.js';
 import { identityConfigProblems } from '../identity/config-problems.js';
@@ -21,8 +22,7 @@ export interface ConfigSource {
   readFile?: (path: string) => string;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile<GatewayConfig>(configSchema);
+const validate = schemaAjv('all-errors-with-defaults').compile<GatewayConfig>(configSchema);
 
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath === '' ? '/' : e.instancePath;

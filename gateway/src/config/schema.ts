@@ -422,11 +422,15 @@ export interface RedactionConfig {
 export interface AnswersConfig {
   /**
    * `after_scan`: streamed text reaches the caller once the classifier has seen it whole, so the
-   * response policy can block or redact it first. `immediate`: text passes at once; a block can
-   * only end the stream.
+   * response policy can block or redact it first; prose passes at once, a value that may still be
+   * growing (a number, a key, a name, a placeholder to restore) waits for its own end.
+   * `immediate`: text passes at once; a block can only end the stream.
    */
   stream_release: 'after_scan' | 'immediate';
-  /** Characters held back while streaming, so a value split across chunks is classified whole. */
+  /**
+   * Most characters held back while streaming, so a value split across chunks is classified whole;
+   * with custom classes configured, exactly this many, since their patterns may match any span.
+   */
   hold_back_chars: number;
 }
 
@@ -482,6 +486,22 @@ export interface GatewayConfig {
   redaction: RedactionConfig;
   answers: AnswersConfig;
   ingress: IngressConfig;
+  telemetry: TelemetryConfig;
+}
+
+/** OpenTelemetry traces. Off unless `otlp` is set: then no SDK is started at all. */
+export interface TelemetryConfig {
+  /** `service.name` of the exported resource. */
+  service_name: string;
+  /** Share of requests traced, 0 to 1, decided once per trace from its id. */
+  sampling_ratio: number;
+  otlp?: {
+    /** The collector's OTLP/HTTP address; `/v1/traces` is appended unless the path already ends with it. */
+    endpoint: string;
+    /** File of `Name: value` lines sent with every export (collector credentials stay out of the config). */
+    headers_file?: string;
+    timeout_ms: number;
+  };
 }
 
 /** What the gateway does with request fields its field tables do not list. */
@@ -1002,6 +1022,26 @@ export const configSchema: SchemaObject = {
       properties: {
         stream_release: { type: 'string', enum: ['after_scan', 'immediate'], default: 'after_scan' },
         hold_back_chars: { type: 'integer', minimum: 32, maximum: 65536, default: 256 },
+      },
+    },
+    telemetry: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      required: ['service_name', 'sampling_ratio'],
+      properties: {
+        service_name: { type: 'string', minLength: 1, default: 'palisade-gateway' },
+        sampling_ratio: { type: 'number', minimum: 0, maximum: 1, default: 1 },
+        otlp: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['endpoint', 'timeout_ms'],
+          properties: {
+            endpoint: { type: 'string', pattern: '^https?://[^@/]+(/.*)?$' },
+            headers_file: { type: 'string', minLength: 1 },
+            timeout_ms: { type: 'integer', minimum: 1, maximum: 600000, default: 10000 },
+          },
+        },
       },
     },
     redis: {

@@ -21,6 +21,8 @@ import { repeatedHeader, requireJsonBody, shapeOfRequest } from './request-guard
 import type { AdmissionGate, ShedReason } from './admission-gate.js';
 import type { BodyRateGuard } from './body-rate.js';
 import { addAdminRoutes } from './admin-routes.js';
+import type { Tracing } from '../telemetry/tracing.js';
+import { traceOf, traceRequest } from '../telemetry/request-trace-state.js';
 
 export interface AppDeps extends PipelineDeps {
   /** Readiness of every component, by name; the gateway is ready when all are. */
@@ -33,6 +35,8 @@ export interface AppDeps extends PipelineDeps {
   bodyRate: BodyRateGuard;
   /** When set, /readyz and /metrics require it as a bearer token. */
   adminToken?: string;
+  /** Spans for every request, when tracing is on. */
+  tracing?: Tracing;
 }
 
 /** What a refused caller is told about each reason, for the ledger (5xx answers show only the catalogue's message). */
@@ -122,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
     return (req: Request, res: Response, next: NextFunction): void => {
       const state = { decisionId: deps.ids.decisionId(), startedAt: deps.clock(), shape, api, route };
       setState(res, state);
+      traceRequest(deps.tracing, res, { method: req.method, route, decisionId: state.decisionId });
       if (deps.shuttingDown()) {
         res.setHeader('connection', 'close');
         sendError(res, new GatewayError('GW_ERR_SHUTTING_DOWN'), shape, { decisionId: state.decisionId });
@@ -174,7 +179,7 @@ export function createApp(deps: AppDeps): express.Express {
    */
   async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
     const state = stateOf(res);
-    const outcome = await identify(req);
+    const outcome = await traceOf(res).step('palisade.authenticate', () => identify(req));
     // The person's token and a proxy's assertions are for the gateway only: nothing later may forward them.
     for (const h of deps.authenticator.identityHeaders) delete req.headers[h];
     if (outcome.ok) {

@@ -1,4 +1,5 @@
 // A bounded map whose entries expire: the least recently used go first when it is full.
+import { LRUCache } from 'lru-cache';
 
 export interface ExpiringLru<V> {
   get(key: string, now: number): V | undefined;
@@ -7,26 +8,27 @@ export interface ExpiringLru<V> {
   readonly size: number;
 }
 
+interface Slot<V> {
+  value: V;
+  expiresAt: number;
+}
+
 export function createExpiringLru<V>(maxEntries: number): ExpiringLru<V> {
-  // A Map iterates in insertion order; re-inserting on every hit keeps the oldest use first.
-  const entries = new Map<string, { value: V; expiresAt: number }>();
+  // Expiry is an absolute time from the caller's clock (a token's exp), checked against the `now`
+  // the caller passes: lru-cache's own TTL reads a clock of its own and counts from insertion.
+  const entries = new LRUCache<string, Slot<V>>({ max: maxEntries });
   return {
     get(key, now) {
-      const e = entries.get(key);
-      if (!e) return undefined;
-      entries.delete(key);
-      if (e.expiresAt <= now) return undefined;
-      entries.set(key, e);
-      return e.value;
+      const slot = entries.get(key);
+      if (slot === undefined) return undefined;
+      if (slot.expiresAt <= now) {
+        entries.delete(key);
+        return undefined;
+      }
+      return slot.value;
     },
     set(key, value, expiresAt) {
-      entries.delete(key);
       entries.set(key, { value, expiresAt });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done) break;
-        entries.delete(oldest.value);
-      }
     },
     delete(key) {
       entries.delete(key);

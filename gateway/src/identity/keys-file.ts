@@ -2,7 +2,8 @@
 // a gateway re-reading it never sees half a file.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Ajv, type ErrorObject } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
+import type { ErrorObject } from 'ajv';
 import { GatewayError } from '../errors.js';
 
 export interface StoredApiKey {
@@ -53,8 +54,7 @@ const keysFileSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<KeysFile>(keysFileSchema);
+const validate = schemaAjv('all-errors').compile<KeysFile>(keysFileSchema);
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath === '' ? '/' : e.instancePath;

@@ -1,7 +1,9 @@
 // Guards a streamed answer: its text is classified as it arrives and events are held until the
-// classifier has seen their text whole (or, in `immediate` mode, only the latest one is held), so
-// the response policy can end the stream before a secret reaches the caller, and its `redact` and
-// the prompt's placeholders (reversible mode) rewrite the text of the events it releases.
+// classifier has seen their text whole, which for prose is at once and for a value (a number, an
+// address, a key) once it cannot grow any more (in `immediate` mode only a placeholder being
+// restored waits), so the response policy can end the stream before a secret reaches the caller,
+// and its `redact` and the prompt's placeholders (reversible mode) rewrite the text of the events
+// it releases.
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { createStreamScanner, LABEL_ORDER, type Classifier, type Classification, type Entity } from '../classify/index.js';
 import type { PolicyOutput } from '../policy/index.js';
@@ -99,7 +101,6 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
   /** Whether any released text differs from the provider's, so events repeating the whole answer must change too. */
   let rewritten = false;
   const book = new PlaceholderBook((p) => o.restoreMap?.entries.has(p) === true || answer.includes(p));
-  let lastTextAt = -1;
 
   function operatorFor(type: string): Operator | undefined {
     return operators[type] ?? operators['*'];
@@ -110,10 +111,10 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
     operators = { ...operators, ...operatorsFromPolicy(output?.redact) };
   }
 
-  function replacement(e: Entity): string {
+  function replacement(e: Entity, counted: boolean): string {
     const op = operatorFor(e.type);
     const value = answer.slice(e.start, e.end);
-    redacted[e.type] = (redacted[e.type] ?? 0) + 1;
+    if (counted) redacted[e.type] = (redacted[e.type] ?? 0) + 1;
     if (op === 'mask') return maskValue(value);
     if (op === 'hash') return hashValue(e.type, value, o.hashKey);
     if (op === 'placeholder') return book.placeholderFor(e.type, value);
@@ -122,9 +123,10 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
 
   /**
    * The provider text of one event with redacted values replaced. A value's replacement goes to
-   * the event it starts in; its characters in later events are dropped.
+   * the event it starts in; its characters in later events are dropped. `counted` false previews
+   * the text without counting the values it redacts.
    */
-  function rewrite(h: Held, text: string): string {
+  function rewrite(h: Held, text: string, counted = true): string {
     if (Object.keys(operators).length === 0) return text;
     let out = '';
     let at = h.start;
@@ -134,20 +136,28 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
         at = Math.max(at, Math.min(h.end, e.end));
         continue;
       }
-      out += text.slice(at - h.start, e.start - h.start) + replacement(e);
+      out += text.slice(at - h.start, e.start - h.start) + replacement(e, counted);
       at = Math.min(h.end, e.end);
     }
     return out + text.slice(at - h.start);
+  }
+
+  /**
+   * Whether the text of `h`, the first held event, ends with what may be the start of a placeholder
+   * and no later text is held to carry the rest once it is told from plain text.
+   */
+  function waitsForPlaceholder(h: Held): boolean {
+    if (restorer === undefined || h.end === h.start) return false;
+    if (held.some((x) => x !== h && x.end > x.start)) return false;
+    return restorer.holds(rewrite(h, o.reader.text(h.ev, h.parsed), false));
   }
 
   function releaseUpTo(limit: number, final: boolean): SseEvent[] {
     const out: SseEvent[] = [];
     while (held.length > 0) {
       const h = held[0]!;
-      // Restoring needs the next piece to tell a placeholder split across events from plain text.
-      const waitsForNext = restorer !== undefined && h.start === lastTextAt && h.end > h.start;
       const toolsHeld = o.release !== 'immediate' && h.toolEnd > toolSettled;
-      if (!final && (h.end > limit || waitsForNext || toolsHeld)) break;
+      if (!final && (h.end > limit || toolsHeld || waitsForPlaceholder(h))) break;
       held.shift();
       if (h.end === h.start) {
         out.push((rewritten && o.reader.withWholeText?.(h.ev, h.parsed, sent)) || h.ev);
@@ -193,7 +203,6 @@ export function createAnswerStreamGuard(o: StreamGuardOptions): AnswerStreamGuar
       }
       held.push({ ev, parsed, start: pos, end: pos + text.length, toolEnd: toolPos });
       if (text.length === 0) return { blocked: false, events: releaseUpTo(o.release === 'immediate' ? pos : settled, false) };
-      lastTextAt = pos;
       pos += text.length;
       answer += text;
       const update = scanner.push(text);

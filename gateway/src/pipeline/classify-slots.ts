@@ -89,7 +89,15 @@ export function classifySlots(classifier: Classifier, slots: readonly Slot[]): S
       }
     }
   }
-  const summary: ClassificationSummary = { labels: classified.labels, entities: {}, injection: classified.injection };
+  // Where a detected injection came from. A group of several strings is read again string by
+  // string (rare: only when it carries the injection) to name the one that does.
+  const sources = new Set<string>();
+  for (const g of classified.injectionParts) {
+    const members = groups[g]?.texts ?? [];
+    const carriers = members.length > 1 ? cachedClassifyOf(classifier)(members.map((u) => texts[u] as string)).injectionParts.map((k) => members[k] as number) : members;
+    for (const u of carriers.length > 0 ? carriers : members) for (const i of slotsOf[u] ?? []) sources.add(slots[i]?.source ?? 'parameter');
+  }
+  const summary: ClassificationSummary = { labels: classified.labels, entities: {}, injection: { ...classified.injection, tier: 'fast', sources: [...sources].sort() } };
   for (const [type, count] of Object.entries(classified.counts)) {
     summary.entities[type] = { ...count, fields: [...(fields.get(type) ?? [])].sort() };
   }

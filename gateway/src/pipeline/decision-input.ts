@@ -8,7 +8,12 @@ export interface ClassificationSummary {
   labels: string[];
   /** Per entity type; `fields` names where in the request it was found (prompts only). */
   entities: Record<string, { count: number; max_score: number; fields?: string[] }>;
-  injection: { score: number; detected: boolean; signals: string[] };
+  /**
+   * `tier`: which detector decided (`fast`: rules, cues and the n-gram model in-process).
+   * `sources`: for prompts, where a detected injection came from (`user`, `system`, `assistant`,
+   * `tool_result`, `tool_definition`, `parameter`), so a policy can be stricter on tool results.
+   */
+  injection: { score: number; detected: boolean; signals: string[]; tier?: string; sources?: string[] };
 }
 
 export interface DecisionInput {

@@ -6,12 +6,14 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import { ERRORS, GatewayError, toGatewayError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import { classifySlots } from './classify-slots.js';
+import { eventWithCallerModel, withCallerModel } from './caller-model.js';
 import { createEgressCheck } from './egress-check.js';
 import { decisionRecord, outcomeRecord, type RecordBase } from '../audit/records.js';
 import { contentModeOf } from '../audit/commitment.js';
 import { createMeteredPublish } from '../audit/metered-publish.js';
 import { sendError } from '../http/error-body.js';
 import { newTrace, type ProviderResult } from '../providers/types.js';
+import type { SseEvent } from '../providers/sse.js';
 import { forwardedHeaders, providerOutcome } from './api/provider-outcome.js';
 import type { ApiAdapter, ParsedRequest } from './api/types.js';
 import type { PolicyOutput } from '../policy/index.js';
@@ -22,12 +24,17 @@ import { policyRecord } from './policy-record.js';
 import { redactPrompt, type PromptRedaction } from './prompt-redaction.js';
 import { blockedAnswerError, relayStream } from './relay-stream.js';
 import { stateOf } from './request-state.js';
+import { traceOf } from '../telemetry/request-trace-state.js';
 
 type Outcome = NonNullable<AuditRecordV1['outcome']>;
 
 /** The decision's `headers`; their names and values were checked against the output schema. */
 function setPolicyHeaders(res: Response, output: PolicyOutput | undefined): void {
   for (const [name, value] of Object.entries(output?.headers ?? {})) res.setHeader(name, value);
+}
+
+async function* renamed(events: AsyncIterable<SseEvent>, alias: string): AsyncGenerator<SseEvent> {
+  for await (const ev of events) yield eventWithCallerModel(ev, alias);
 }
 
 export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): RequestHandler {
@@ -50,12 +57,14 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     }
     const record = decisionRecord(deps.ids, { decisionId, gatewayId: config.server.gateway_id, principal, request }, {});
     record.error = { code: err.code, message: ERRORS[err.code].message };
-    await commit([record], 'decision');
+    await traceOf(res).commit(commit)([record], 'decision');
     sendError(res, err, adapter.shape, { decisionId });
   }
 
   return async (req: Request, res: Response) => {
     const state = stateOf(res);
+    const requestTrace = traceOf(res);
+    const tracedCommit = requestTrace.commit(commit);
     const principal = state.principal;
     if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
     const request: AuditRecordV1['request'] = { api: adapter.api, route: adapter.route, stream: false };
@@ -73,7 +82,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       return;
     }
 
-    const { classification: classified, summary: classification } = classifySlots(deps.classifier, parsed.slots);
+    const { classification: classified, summary: classification } = requestTrace.step('palisade.classify', () => classifySlots(deps.classifier, parsed.slots));
     const input = buildDecisionInput({
       principal,
       api: parsed.api,
@@ -88,7 +97,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       gatewayId: config.server.gateway_id,
       ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
     });
-    const result = deps.policy.evaluate('request', input);
+    const result = requestTrace.step('palisade.decide', () => deps.policy.evaluate('request', input));
     metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
 
     const base: RecordBase = {
@@ -117,7 +126,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     }
     await deps.commit.attach(decision, base.contentMode, { request: parsed.promptTexts });
     admission?.annotate(decision);
-    await commit([decision], 'decision');
+    await tracedCommit([decision], 'decision');
 
     setPolicyHeaders(res, result.output);
     if (refusal) {
@@ -151,20 +160,20 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     try {
       upstream = cached.hit ?? await route.provider.call(
         { api: parsed.api, body: redaction?.body ?? parsed.body, stream: parsed.stream, headers: forwardedHeaders(req.headers) },
-        { signal: abort.signal, trace, policyRoute: result.output?.route, examine: createEgressCheck({ classifier: deps.classifier, examined: redaction?.texts ?? parsed.texts, decided: classification, trusted: configuredModels }) },
+        { signal: abort.signal, trace, policyRoute: result.output?.route, examine: requestTrace.upstream({ api: parsed.api, model: parsed.model, stream: parsed.stream }, trace, createEgressCheck({ classifier: deps.classifier, examined: redaction?.texts ?? parsed.texts, decided: classification, trusted: configuredModels })) },
       );
     } catch (err) {
       if (abort.signal.aborted) {
         // The caller left before an answer started: nothing to answer, and no gateway failure to log.
         const left = providerOutcome(deps.providers, { trace, route, parsed, status: 499, startedAt: state.startedAt, now: deps.clock(), answerText: '' });
         left.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
-        await commit([outcomeRecord(deps.ids, base, left)], 'outcome');
+        await tracedCommit([outcomeRecord(deps.ids, base, left)], 'outcome');
         return;
       }
       const gwErr = toGatewayError(err);
       const failed = providerOutcome(deps.providers, { trace, route, parsed, status: gwErr.status, startedAt: state.startedAt, now: deps.clock(), answerText: '', error: gwErr });
       metrics.upstreamErrors.inc({ provider: failed.provider ?? route.provider.name, code: gwErr.code });
-      await commit([outcomeRecord(deps.ids, base, failed)], 'outcome');
+      await tracedCommit([outcomeRecord(deps.ids, base, failed)], 'outcome');
       throw gwErr;
     }
 
@@ -185,8 +194,10 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       }
       // The answer is classified and decided on before anything of it reaches the caller.
       // Tool call arguments are judged with the text; entity parts past the text are never rewritten.
-      const answerClass = deps.classifier.classifyMany([...providerTexts, ...adapter.answerToolTexts(upstream.body)]);
-      const verdict = decideAnswer(deps, input, answerClass, { chars: providerText.length, ...(usage ? { usage } : {}) });
+      const [answerClass, verdict] = requestTrace.step('palisade.answer_guard', () => {
+        const classes = deps.classifier.classifyMany([...providerTexts, ...adapter.answerToolTexts(upstream.body)]);
+        return [classes, decideAnswer(deps, input, classes, { chars: providerText.length, ...(usage ? { usage } : {}) })] as const;
+      });
       let blocked: GatewayError | undefined = verdict.result.allow ? undefined : blockedAnswerError(verdict);
       let answer: RewrittenAnswer = { body: upstream.body, text: providerText };
       if (!blocked) {
@@ -206,18 +217,18 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
       if (answer.record) answered.redaction = answer.record;
       // What the caller received; a withheld answer is kept as the provider wrote it.
       await deps.commit.attach(answered, base.contentMode ?? 'hash', { response: blocked ? providerText : answer.text });
-      await commit([answered], 'outcome');
+      await tracedCommit([answered], 'outcome');
       setPolicyHeaders(res, verdict.result.output);
       if (blocked) {
         sendError(res, blocked, adapter.shape, { decisionId: state.decisionId, reasons: [...verdict.result.reasons] });
         return;
       }
       res.setHeader('x-palisade-decision-id', state.decisionId);
-      res.status(upstream.status).json(answer.body);
+      res.status(upstream.status).json(route.upstreamModel !== parsed.model ? withCallerModel(answer.body, parsed.model) : answer.body);
       return;
     }
-    let events = upstream.events;
+    let events = route.upstreamModel !== parsed.model ? renamed(upstream.events, parsed.model) : upstream.events;
     if (!cached.hit) events = deps.cache.tap(cachePlan, admission?.meter(events, adapter.stream) ?? events, adapter.stream, () => trace.usage);
-    await relayStream({ deps, adapter, res, state, base, route, parsed, input, events, signal: abort.signal, commit, cached: cached.hit !== undefined, trace, ...(restoreMap ? { restoreMap } : {}) });
+    await relayStream({ deps, adapter, res, state, base, route, parsed, input, events, signal: abort.signal, commit: tracedCommit, cached: cached.hit !== undefined, trace, ...(restoreMap ? { restoreMap } : {}) });
   };
 }

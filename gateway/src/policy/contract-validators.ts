@@ -1,9 +1,10 @@
 // Checks decision inputs and outputs against the JSON Schemas that are the policy contract.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { schemaAjv } from '@palisade/audit-core';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { policyInputSchema, policyOutputSchema } from './schemas.js';
 import type { PolicyOutput } from './types.js';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const ajv = schemaAjv('first-error');
 const validateOutput = ajv.compile<PolicyOutput>(policyOutputSchema);
 const validateInput = ajv.compile(policyInputSchema);
 

@@ -11,6 +11,8 @@ export interface Restorer {
   push(chunk: string): string;
   /** Returns whatever was held back, restored. */
   end(): string;
+  /** Whether pushing `chunk` now would leave a tail held back (the start of a placeholder). */
+  holds(chunk: string): boolean;
 }
 
 function escape(text: string): string {
@@ -60,6 +62,11 @@ export function createRestorer(map: PlaceholderMap): Restorer {
       const ready = pending.slice(0, cut);
       pending = pending.slice(cut);
       return replaceAll(ready, pattern, map);
+    },
+    holds(chunk: string): boolean {
+      if (pattern === null) return false;
+      const text = pending + chunk;
+      return holdFrom(text) < text.length;
     },
     end(): string {
       ended = true;

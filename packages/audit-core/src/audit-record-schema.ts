@@ -32,6 +32,7 @@ export const auditRecordSchema: JsonSchema = {
       phase: { enum: ['decision', 'outcome'] },
       timestamp: { type: 'string', pattern: UTC_MILLIS },
       gateway_id: str,
+      trace_id: { type: 'string', pattern: '^[0-9a-f]{32}$' },
       principal: closed(
         {
           sub: str,
@@ -57,7 +58,7 @@ export const auditRecordSchema: JsonSchema = {
             additionalProperties: closed({ count: nonNegInt, max_score: score, fields: { type: 'array', maxItems: 32, items: str } }, ['count', 'max_score']),
           },
           injection: closed(
-            { score, detected: { type: 'boolean' }, signals: { type: 'array', items: str } },
+            { score, detected: { type: 'boolean' }, signals: { type: 'array', items: str }, tier: str, sources: { type: 'array', items: str } },
             ['score', 'detected', 'signals'],
           ),
         },

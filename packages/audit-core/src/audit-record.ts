@@ -28,7 +28,7 @@ export interface AuditClassification {
   labels: string[];
   /** `fields`: where in the request a type was found (decision records only), as the API's field names. */
   entities: Record<string, { count: number; max_score: number; fields?: string[] }>;
-  injection: { score: number; detected: boolean; signals: string[] };
+  injection: { score: number; detected: boolean; signals: string[]; tier?: string; sources?: string[] };
 }
 
 export interface AuditPolicy {
@@ -108,6 +108,8 @@ export interface AuditRecordV1 {
   /** RFC 3339 UTC with milliseconds, e.g. 2026-01-02T03:04:05.678Z. */
   timestamp: string;
   gateway_id: string;
+  /** The W3C trace id (32 lower-case hex) of the request's trace, when the gateway exports traces. */
+  trace_id?: string;
   principal: AuditPrincipal;
   request: AuditRequest;
   /** The prompt's classification on a decision record; the answer's on an outcome record. */

@@ -1,4 +1,5 @@
 // The audit core's error catalogue: every failure of parsing, proving or signing carries one of these codes.
+import { CodedError, type CodedErrorOptions } from './coded-error.js';
 
 export const CORE_ERRORS = {
   CORE_ERR_NOT_CANONICALIZABLE: 'The value cannot be written as RFC 8785 canonical JSON.',
@@ -20,25 +21,12 @@ export const CORE_ERRORS = {
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;
 
-export interface CoreErrorOptions {
-  cause?: unknown;
-  detail?: string;
-  /** Structured facts for callers that report precisely (e.g. which entry of a bundle is broken). */
-  data?: Record<string, unknown>;
-}
+/** `data` holds structured facts for callers that report precisely (e.g. which entry of a bundle is broken). */
+export type CoreErrorOptions = CodedErrorOptions;
 
-export class AuditCoreError extends Error {
-  readonly code: CoreErrorCode;
-  readonly detail: string | undefined;
-  readonly data: Record<string, unknown> | undefined;
-
+export class AuditCoreError extends CodedError<CoreErrorCode> {
   constructor(code: CoreErrorCode, options: CoreErrorOptions = {}) {
-    const base = CORE_ERRORS[code];
-    super(options.detail ? `${base} ${options.detail}` : base, { cause: options.cause });
-    this.name = 'AuditCoreError';
-    this.code = code;
-    this.detail = options.detail;
-    this.data = options.data;
+    super('AuditCoreError', code, CORE_ERRORS[code], options);
   }
 }
 

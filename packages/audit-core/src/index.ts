@@ -1,4 +1,6 @@
 // Public API of @palisade/audit-core: canonical JSON, RFC 9162 Merkle trees, C2SP tiles, notes and checkpoints, the audit record.
+export { CodedError, isCodedError, type CodedErrorOptions } from './coded-error.js';
+export { schemaAjv, type SchemaChecking } from './json-schema.js';
 export { AuditCoreError, CORE_ERRORS, isAuditCoreError, type CoreErrorCode, type CoreErrorOptions } from './errors.js';
 export { bytesEqual, fromBase64Strict, toBase64, toHex } from './bytes.js';
 export { canonicalBytes, canonicalJson, isCanonicalJson } from './canonical-json.js';

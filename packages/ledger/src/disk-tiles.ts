@@ -1,8 +1,8 @@
 // Reading a log's tiles and entry bundles from disk at a given tree size, for readers that do not hold the log open for writing.
 import { TILE_WIDTH, TileSubtrees, decodeEntryBundle, entriesPath, locateStoredHash, tileCounts, tilePath, type AsyncHashReader } from '@palisade/audit-core';
+import { LRUCache } from 'lru-cache';
 import type { DurableFiles } from './durable-files.js';
 import { AuditError } from './errors.js';
-import { LruCache } from './lru-cache.js';
 
 /**
  * The tile at `index` of `level` as of tree size `size`: full, or the partial of that size. A
@@ -42,7 +42,7 @@ export async function readBundleAt(files: DurableFiles, index: number, width: nu
 
 /** Stored hashes from the tiles on disk for a tree of `size` entries, with a small cache of tiles. */
 export function diskHashReader(files: DurableFiles, size: number, cacheTiles = 64): AsyncHashReader {
-  const tiles = new LruCache<string, TileSubtrees>(cacheTiles);
+  const tiles = new LRUCache<string, TileSubtrees>({ max: cacheTiles });
   const load = async (level: number, index: number): Promise<TileSubtrees> => {
     const key = `${level}/${index}`;
     let tile = tiles.get(key);

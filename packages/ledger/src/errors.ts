@@ -1,4 +1,5 @@
 // The ledger's single error catalogue, shared by the gateway's embedded ledger, the audit consumer and palisade-audit: every failure an operator or a caller can see has a stable AUD_ERR_* code.
+import { CodedError, type CodedErrorOptions } from '@palisade/audit-core';
 
 export const AUDIT_ERRORS = {
   AUD_ERR_ENTRY_TOO_LARGE: 'A ledger entry is larger than 65535 bytes.',
@@ -29,25 +30,12 @@ export const AUDIT_ERRORS = {
 
 export type AuditErrorCode = keyof typeof AUDIT_ERRORS;
 
-export interface AuditErrorOptions {
-  cause?: unknown;
-  /** Operator-facing detail appended to the catalogue message; never holds record content or keys. */
-  detail?: string;
-  data?: Record<string, unknown>;
-}
+/** `detail` is operator-facing, appended to the catalogue message; it never holds record content or keys. */
+export type AuditErrorOptions = CodedErrorOptions;
 
-export class AuditError extends Error {
-  readonly code: AuditErrorCode;
-  readonly detail: string | undefined;
-  readonly data: Record<string, unknown> | undefined;
-
+export class AuditError extends CodedError<AuditErrorCode> {
   constructor(code: AuditErrorCode, options: AuditErrorOptions = {}) {
-    const base = AUDIT_ERRORS[code];
-    super(options.detail ? `${base} ${options.detail}` : base, { cause: options.cause });
-    this.name = 'AuditError';
-    this.code = code;
-    this.detail = options.detail;
-    this.data = options.data;
+    super('AuditError', code, AUDIT_ERRORS[code], options);
   }
 }
 

@@ -67,9 +67,18 @@ export class LogJournal {
     });
     const data = encodeFrames(payloads);
     try {
-      await this.#handle.write(data, 0, data.length, null);
+      // A write may take fewer bytes than asked (a nearly full disk) without failing: the rest is
+      // written until all of it is, or a write takes nothing, which is a failure.
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await this.#handle.write(data, at, data.length - at, null);
+        if (bytesWritten <= 0) throw new Error('the journal took no bytes (is the disk full?)');
+        at += bytesWritten;
+      }
       if (this.#fsync) await this.#handle.datasync();
     } catch (cause) {
+      // Whatever part of the frames reached the file is cut off again, so the journal never holds
+      // an unacknowledged record that a later append would bury in its middle.
+      await this.#handle.truncate(this.#length).catch(() => undefined);
       throw new AuditError('AUD_ERR_IO', { cause, detail: 'Appending to the journal.' });
     }
     this.#length += data.length;

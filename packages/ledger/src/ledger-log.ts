@@ -10,10 +10,10 @@ import {
   proveInclusion,
   type NoteVerifier,
 } from '@palisade/audit-core';
+import { LRUCache } from 'lru-cache';
 import { DurableFiles } from './durable-files.js';
 import { diskHashReader, readBundleAt } from './disk-tiles.js';
 import { AuditError } from './errors.js';
-import { LruCache } from './lru-cache.js';
 import { readPrunedBelow } from './pruned-marker.js';
 import { CHECKPOINT_FILE, VKEY_FILE, type PublishedCheckpoint, type TileLog } from './tile-log.js';
 
@@ -176,7 +176,7 @@ export async function openLogReader(dir: string, options: { name?: string; vkey?
   const published: PublishedCheckpoint = { size: cp.size, root: cp.rootHash, note };
   const prunedBelow = await readPrunedBelow(files);
   const hashes = diskHashReader(files, cp.size, 256);
-  const bundles = new LruCache<number, Uint8Array[]>(8);
+  const bundles = new LRUCache<number, Uint8Array[]>({ max: 8 });
 
   const bundle = async (b: number): Promise<Uint8Array[]> => {
     const cached = bundles.get(b);

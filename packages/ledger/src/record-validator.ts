@@ -1,6 +1,6 @@
 // Checks that bytes are one AuditRecordV1 (UTF-8 JSON matching the schema) and gives its canonical bytes.
-import { Ajv, type ValidateFunction } from 'ajv';
-import { auditRecordSchema, canonicalBytes, isCanonicalJson, type AuditRecordV1 } from '@palisade/audit-core';
+import type { ValidateFunction } from 'ajv';
+import { auditRecordSchema, canonicalBytes, isCanonicalJson, schemaAjv, type AuditRecordV1 } from '@palisade/audit-core';
 
 export type RecordCheck =
   | { ok: true; record: AuditRecordV1; canonical: Uint8Array }
@@ -12,7 +12,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Builds a validator; compile once and reuse it, ajv compilation is the expensive part. */
 export function createRecordValidator(): RecordValidator {
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ajv = schemaAjv('all-errors');
   const validate: ValidateFunction<AuditRecordV1> = ajv.compile<AuditRecordV1>(auditRecordSchema);
   return (bytes) => {
     let text: string;

@@ -29,11 +29,11 @@ import {
   type HashReader,
   type NoteSigner,
 } from '@palisade/audit-core';
+import { LRUCache } from 'lru-cache';
 import { DurableFiles, type FileWrite } from './durable-files.js';
 import { AuditError } from './errors.js';
 import { JOURNAL_FILE, LogJournal } from './journal.js';
 import { checkJournalAgainstTree, journalDamagedError, keepDamagedCopy, treeLeafReader, type JournalFrame } from './journal-check.js';
-import { LruCache } from './lru-cache.js';
 import { readPrunedBelow } from './pruned-marker.js';
 
 export const CHECKPOINT_FILE = 'checkpoint';
@@ -162,10 +162,10 @@ class FileTileLog implements TileLog {
   #published: PublishedCheckpoint;
   /** Partial tile and bundle files the published checkpoint relies on, so unchanged ones are not rewritten. */
   #publishedPartials: Set<string>;
-  readonly #tiles: LruCache<number, TileSubtrees>;
+  readonly #tiles: LRUCache<number, TileSubtrees>;
   /** Subtrees of the current right-edge partial tiles, by level; dropped whenever the tree grows. */
   #edge = new Map<number, TileSubtrees>();
-  readonly #bundles = new LruCache<number, Uint8Array[]>(8);
+  readonly #bundles = new LRUCache<number, Uint8Array[]>({ max: 8 });
   #prunedBelow: number;
   #timer: NodeJS.Timeout | undefined;
   #tail: Promise<unknown> = Promise.resolve();
@@ -194,8 +194,10 @@ class FileTileLog implements TileLog {
     this.#published = init.published;
     this.#publishedPartials = init.publishedPartials;
     this.#prunedBelow = init.prunedBelow;
-    // Weighed at their size once every inner hash is computed, so the budget holds however they are used.
-    this.#tiles = new LruCache(options.tileCacheBytes ?? 32 * 1024 * 1024, () => FULL_TILE_BYTES);
+    // Counted at their size once every inner hash is computed, so the byte budget holds however they
+    // are used; every tile weighs the same, so the budget is a number of tiles (at least one).
+    const tileBudget = options.tileCacheBytes ?? 32 * 1024 * 1024;
+    this.#tiles = new LRUCache({ max: Math.max(1, Math.floor(tileBudget / FULL_TILE_BYTES)) });
   }
 
   /**

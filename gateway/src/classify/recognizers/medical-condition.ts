@@ -12,7 +12,7 @@ const SCORE_AMBIGUOUS = 0.3;
 const CONTEXT_REACH = 64;
 
 /** Unambiguous in ordinary text. Written in lower case; plural "s" and "es" are accepted. */
-const CONDITIONS = [
+export const CONDITIONS = [
   // Chronic and metabolic
   'diabetes', 'diabetic', 'type 1 diabetes', 'type 2 diabetes', 'prediabetes', 'hypertension', 'hypotension',
   'hyperlipidemia', 'hypercholesterolemia', 'hypothyroidism', 'hyperthyroidism', 'obesity', 'gout', 'osteoporosis',

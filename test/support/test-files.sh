@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Lists test files, one a line, sorted, for the make targets that run them.
+#
+# Usage: test/support/test-files.sh SET [PASS]
+#   SET   all | unit: no broker and no server process outside the test process | e2e: the others
+#   PASS  any (default) | parallel: may run beside another file | serial: must run alone
+#
+# Every file is in exactly one of unit and e2e, and in exactly one of parallel and serial, so no
+# combination of targets drops a test. Files decide by what they use, so a new file needs no list.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+set_name=${1:?usage: test-files.sh all|unit|e2e [any|parallel|serial]}
+pass=${2:-any}
+
+# End-to-end: a real broker or Redis, the audit consumer or a `serve` command as a separate process.
+e2e_dirs='^test/(e2e|faults)/'
+e2e_uses="support/(kafka|redis)\.js|helpers/pipeline\.js|from 'kafkajs'|spawn\(.*'serve'"
+# Alone: files that stop, kill or restart brokers and processes, inject faults, or shed load on the
+# event loop's delay, which a neighbour's CPU use would distort. Every other file keeps to topics,
+# ports and temporary folders of its own, so two can run at once.
+serial_dirs='^test/(e2e|faults|overload)/'
+serial_uses='startPrivateKafka'
+
+mapfile -t files < <(find test -name '*.test.ts' -type f | LC_ALL=C sort)
+(( ${#files[@]} > 0 )) || { echo "test-files.sh: no test files under test/" >&2; exit 1; }
+
+matching() {
+  local dirs=$1 uses=$2
+  printf '%s\n' "${files[@]}" | grep -E "$dirs" || true
+  grep -lE "$uses" "${files[@]}" || true
+}
+declare -A e2e=() serial=()
+while IFS= read -r f; do [[ -n $f ]] && e2e[$f]=1; done < <(matching "$e2e_dirs" "$e2e_uses")
+while IFS= read -r f; do [[ -n $f ]] && serial[$f]=1; done < <(matching "$serial_dirs" "$serial_uses")
+
+for f in "${files[@]}"; do
+  case $set_name in
+    all) ;;
+    unit) [[ -z ${e2e[$f]:-} ]] || continue ;;
+    e2e) [[ -n ${e2e[$f]:-} ]] || continue ;;
+    *) echo "test-files.sh: unknown set '$set_name' (all, unit or e2e)" >&2; exit 2 ;;
+  esac
+  case $pass in
+    any) ;;
+    parallel) [[ -z ${serial[$f]:-} ]] || continue ;;
+    serial) [[ -n ${serial[$f]:-} ]] || continue ;;
+    *) echo "test-files.sh: unknown pass '$pass' (any, parallel or serial)" >&2; exit 2 ;;
+  esac
+  printf '%s\n' "$f"
+done
