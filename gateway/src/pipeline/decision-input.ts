@@ -3,6 +3,7 @@
 import type { Principal } from '../identity/principal.js';
 import { policyPrincipal, type PolicyPrincipal } from '../identity/policy-principal.js';
 import type { PromptSummary } from './prompt.js';
+import type { ParsedRequest } from './api/types.js';
 
 export interface ClassificationSummary {
   labels: string[];
@@ -51,4 +52,31 @@ export function buildDecisionInput(p: DecisionInputParts): DecisionInput {
     classification: p.classification,
     context,
   };
+}
+
+/** Where and when a parsed request was made: the parts of its decision input that are not in the body. */
+export interface RequestSetting {
+  principal: Principal;
+  route: string;
+  startedAt: number;
+  gatewayId: string;
+  clientAddress: string | undefined;
+}
+
+/** The request decision's input for a body the API's field table has read. */
+export function requestDecisionInput(parsed: Pick<ParsedRequest, 'api' | 'model' | 'stream' | 'params' | 'contentKinds' | 'prompt'>, classification: ClassificationSummary, at: RequestSetting): DecisionInput {
+  return buildDecisionInput({
+    principal: at.principal,
+    api: parsed.api,
+    route: at.route,
+    model: parsed.model,
+    stream: parsed.stream,
+    params: parsed.params,
+    contentKinds: parsed.contentKinds,
+    prompt: parsed.prompt,
+    classification,
+    now: new Date(at.startedAt).toISOString(),
+    gatewayId: at.gatewayId,
+    ...(at.clientAddress !== undefined ? { clientAddress: at.clientAddress } : {}),
+  });
 }

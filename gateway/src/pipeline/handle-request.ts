@@ -18,7 +18,7 @@ import { forwardedHeaders, providerOutcome } from './api/provider-outcome.js';
 import type { ApiAdapter, ParsedRequest } from './api/types.js';
 import type { PolicyOutput } from '../policy/index.js';
 import { decideAnswer, rewriteAnswer, type RewrittenAnswer } from './answer-policy.js';
-import { buildDecisionInput } from './decision-input.js';
+import { requestDecisionInput } from './decision-input.js';
 import type { PipelineDeps } from './deps.js';
 import { policyRecord } from './policy-record.js';
 import { redactPrompt, type PromptRedaction } from './prompt-redaction.js';
@@ -83,20 +83,7 @@ export function createApiHandler(adapter: ApiAdapter, deps: PipelineDeps): Reque
     }
 
     const { classification: classified, summary: classification } = requestTrace.step('palisade.classify', () => classifySlots(deps.classifier, parsed.slots));
-    const input = buildDecisionInput({
-      principal,
-      api: parsed.api,
-      route: adapter.route,
-      model: parsed.model,
-      stream: parsed.stream,
-      params: parsed.params,
-      contentKinds: parsed.contentKinds,
-      prompt: parsed.prompt,
-      classification,
-      now: new Date(state.startedAt).toISOString(),
-      gatewayId: config.server.gateway_id,
-      ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
-    });
+    const input = requestDecisionInput(parsed, classification, { principal, route: adapter.route, startedAt: state.startedAt, gatewayId: config.server.gateway_id, clientAddress: req.socket.remoteAddress });
     const result = requestTrace.step('palisade.decide', () => deps.policy.evaluate('request', input));
     metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
 

@@ -16,7 +16,7 @@ import { sendError } from '../../http/error-body.js';
 import { arr, obj } from '../../providers/translate/json-shapes.js';
 import { estimateTokensOf } from '../../tokens/estimate-tokens.js';
 import { classifySlots } from '../classify-slots.js';
-import { buildDecisionInput } from '../decision-input.js';
+import { requestDecisionInput } from '../decision-input.js';
 import type { PipelineDeps } from '../deps.js';
 import { ANTHROPIC_MESSAGES_FIELDS } from '../fields/anthropic-messages-fields.js';
 import { numericParams, parsedFrom, readTable } from '../fields/parsed-request.js';
@@ -116,20 +116,7 @@ export function createCountTokensHandler(deps: PipelineDeps): RequestHandler {
     if (!route) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND');
 
     const { summary: classification } = classifySlots(deps.classifier, parsed.slots);
-    const input = buildDecisionInput({
-      principal,
-      api: parsed.api,
-      route: COUNT_TOKENS_ROUTE,
-      model: parsed.model,
-      stream: false,
-      params: parsed.params,
-      contentKinds: parsed.contentKinds,
-      prompt: parsed.prompt,
-      classification,
-      now: new Date(state.startedAt).toISOString(),
-      gatewayId: config.server.gateway_id,
-      ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
-    });
+    const input = requestDecisionInput(parsed, classification, { principal, route: COUNT_TOKENS_ROUTE, startedAt: state.startedAt, gatewayId: config.server.gateway_id, clientAddress: req.socket.remoteAddress });
     const result = deps.policy.evaluate('request', input);
     deps.metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
 

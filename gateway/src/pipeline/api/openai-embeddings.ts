@@ -41,7 +41,7 @@ async function decodedSlots(input: unknown): Promise<EncodedSlot[]> {
     try {
       text = decode(ids);
     } catch (cause) {
-      throw new GatewayError('GW_ERR_BAD_REQUEST', { cause, detail: `"${path.join('.')}" holds token ids that the cl100k_base tokenizer does not know, so they cannot be inspected.` });
+      throw new GatewayError('GW_ERR_BAD_REQUEST', { cause, detail: `"${path.join('.')}" holds token ids that the cl100k_base tokenizer does not know, so they cannot be inspected: send the text instead (with LangChain, OpenAIEmbeddings(check_embedding_ctx_length=False)).` });
     }
     return { path, text, json: false, key: false, source: 'user', field: path.length === 1 ? 'input' : 'input.*', prompt: true, encode };
   });
