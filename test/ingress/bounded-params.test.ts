@@ -23,6 +23,7 @@ const CASES: { name: string; route: string; body: string; code: string; names: s
   { name: 'a lone surrogate as a tool type', route: '/v1/chat/completions', body: `${CHAT},"tools":[{"type":"\\ud800","function":{"name":"f"}}]}`, code: 'bad_request', names: 'tools.0.type' },
   { name: 'a nested array as a content type', route: '/v1/chat/completions', body: '{"model":"echo","messages":[{"role":"user","content":[{"type":[["text"]],"text":"hi"}]}]}', code: 'bad_request', names: 'messages.0.content.0.type' },
   { name: 'more than 2048 embedding inputs', route: '/v1/embeddings', body: JSON.stringify({ model: 'echo', input: Array.from({ length: 2049 }, () => 'a') }), code: 'param_out_of_range', names: 'input' },
+  { name: 'token ids the tokenizer does not know', route: '/v1/embeddings', body: '{"model":"echo","input":[[999999,15339]]}', code: 'bad_request', names: 'input.0' },
   { name: 'Anthropic max_tokens of zero', route: '/v1/messages', body: '{"model":"echo","max_tokens":0,"messages":[{"role":"user","content":"Hi"}]}', code: 'invalid_request_error', names: 'max_tokens' },
 ];
 
@@ -57,6 +58,7 @@ describe('bounded parameters', () => {
       const record = await decisionOf(gw, id);
       assert.ok(record?.error, 'the refusal is on record');
       assert.ok(!JSON.stringify(record).includes('\\ud800'), 'the record holds no caller-chosen value');
+      if (c.names === 'input.0') assert.match(body.error.message, /check_embedding_ctx_length=False/, 'the message says what to change');
     });
   }
 
