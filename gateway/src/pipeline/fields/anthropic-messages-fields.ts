@@ -1,6 +1,6 @@
 // The closed field table of Anthropic's messages request: every documented field, and what the
 // gateway does with it.
-import { MAX_OUTPUT_TOKENS, any, arr, binary, bool, free, from, int, kind, num, nullable, obj, oneOf, opaque, tagged, text, type Spec } from './spec.js';
+import { MAX_OUTPUT_TOKENS, either, arr, binary, bool, free, from, int, kind, num, nullable, obj, oneOf, opaque, tagged, text, type Spec } from './spec.js';
 
 const cacheControl = nullable(obj({ type: oneOf('ephemeral'), ttl: oneOf('5m', '1h') }, ['type']));
 const citations = nullable(free);
@@ -22,7 +22,7 @@ const documentBlock = tagged('type', {}, {
     spec: obj({
       source: tagged('type', {
         text: obj({ media_type: oneOf('text/plain'), data: text }, ['media_type', 'data']),
-        content: obj({ content: any(text, arr(tagged('type', { text: textBlock, image: imageBlock }))) }, ['content']),
+        content: obj({ content: either(text, arr(tagged('type', { text: textBlock, image: imageBlock }))) }, ['content']),
         base64: kind('file', obj({ media_type: text, data: binary }, ['media_type', 'data'])),
         url: kind('file', obj({ url: text }, ['url'])),
         file: kind('file', obj({ file_id: text }, ['file_id'])),
@@ -34,7 +34,7 @@ const documentBlock = tagged('type', {}, {
 
 const searchResultBlock = obj({ source: text, title: text, content: arr(tagged('type', { text: textBlock })), citations, cache_control: cacheControl }, ['source', 'title', 'content']);
 
-const toolResultContent = any(text, arr(tagged('type', { text: textBlock, image: imageBlock, document: documentBlock, search_result: searchResultBlock })));
+const toolResultContent = either(text, arr(tagged('type', { text: textBlock, image: imageBlock, document: documentBlock, search_result: searchResultBlock })));
 
 /** The model's own earlier output, sent back; server tool results are words like any other. */
 const block = tagged('type', {
@@ -52,8 +52,8 @@ const block = tagged('type', {
 });
 
 const message = tagged('role', {
-  user: from('user', obj({ content: any(text, arr(block)) }, ['content'])),
-  assistant: from('assistant', obj({ content: any(text, arr(block)) }, ['content'])),
+  user: from('user', obj({ content: either(text, arr(block)) }, ['content'])),
+  assistant: from('assistant', obj({ content: either(text, arr(block)) }, ['content'])),
 });
 
 /** Anthropic-defined server tools are versioned by date (web_search_20250305, bash_20250124, ...). */
@@ -77,14 +77,14 @@ export const ANTHROPIC_MESSAGES_FIELDS: Spec = obj({
   model: text,
   messages: arr(message, 100_000, 1),
   max_tokens: int(1, MAX_OUTPUT_TOKENS),
-  container: nullable(any(text, free)),
+  container: nullable(either(text, free)),
   context_management: nullable(free),
   mcp_servers: arr(free, 64),
   metadata: obj({ user_id: nullable(text) }),
   service_tier: oneOf('auto', 'standard_only'),
   stop_sequences: arr(text, 8191),
   stream: bool,
-  system: from('system', any(text, arr(tagged('type', { text: textBlock })))),
+  system: from('system', either(text, arr(tagged('type', { text: textBlock })))),
   temperature: num(0, 1),
   thinking: tagged('type', { enabled: obj({ budget_tokens: int(1024, MAX_OUTPUT_TOKENS) }, ['budget_tokens']), disabled: obj({}) }),
   tool_choice: toolChoice,

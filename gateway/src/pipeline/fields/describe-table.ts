@@ -66,7 +66,7 @@ export function describeTable(spec: Spec): FieldRow[] {
       case 'arr':
         walk(s.items, join(path, '*'), kind);
         return;
-      case 'any':
+      case 'either':
         for (const alt of s.of) walk(alt, path, kind);
         return;
       case 'tagged': {

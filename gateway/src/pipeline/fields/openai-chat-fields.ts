@@ -1,6 +1,6 @@
 // The closed field table of OpenAI's chat completions request: every documented field, and what
 // the gateway does with it.
-import { any, arr, binary, bool, free, from, int, jsonText, kind, num, nullable, obj, oneOf, tagged, text, url, type Spec } from './spec.js';
+import { either, arr, binary, bool, free, from, int, jsonText, kind, num, nullable, obj, oneOf, tagged, text, url, type Spec } from './spec.js';
 import { jsonSchemaFormat, metadata, outputTokens, reasoningEffort, seed, serviceTier, temperature2, topLogprobs, topP, verbosity } from './common-fields.js';
 
 const textPart = obj({ type: oneOf('text'), text }, ['text']);
@@ -14,7 +14,7 @@ const userParts = tagged('type', { text: textPart, image_url: imagePart, input_a
 const textParts = tagged('type', { text: textPart });
 const assistantParts = tagged('type', { text: textPart, refusal: refusalPart });
 
-const content = (parts: Spec): Spec => any(text, arr(parts));
+const content = (parts: Spec): Spec => either(text, arr(parts));
 
 const toolCall = tagged('type', {
   function: obj({ id: text, type: oneOf('function'), function: obj({ name: text, arguments: jsonText }, ['name', 'arguments']) }, ['id', 'function']),
@@ -46,7 +46,7 @@ const tool = from('tool_definition', tagged('type', {
   custom: obj({ type: oneOf('custom'), custom: obj({ name: text, description: text, format: free }, ['name']) }, ['custom']),
 }));
 
-const toolChoice = any(
+const toolChoice = either(
   oneOf('none', 'auto', 'required'),
   tagged('type', {
     function: obj({ function: obj({ name: text }, ['name']) }, ['function']),
@@ -67,7 +67,7 @@ export const OPENAI_CHAT_FIELDS: Spec = obj({
   audio: nullable(obj({ voice: text, format: oneOf('wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16') }, ['voice', 'format'])),
   frequency_penalty: nullable(num(-2, 2)),
   presence_penalty: nullable(num(-2, 2)),
-  function_call: any(oneOf('none', 'auto'), obj({ name: text }, ['name'])),
+  function_call: either(oneOf('none', 'auto'), obj({ name: text }, ['name'])),
   functions: from('tool_definition', arr(functionDefinition, 128)),
   logit_bias: nullable(free),
   logprobs: nullable(bool),
@@ -85,7 +85,7 @@ export const OPENAI_CHAT_FIELDS: Spec = obj({
   safety_identifier: text,
   seed,
   service_tier: serviceTier,
-  stop: nullable(any(text, arr(text, 4))),
+  stop: nullable(either(text, arr(text, 4))),
   store: nullable(bool),
   stream: nullable(bool),
   stream_options: nullable(obj({ include_usage: bool, include_obfuscation: bool })),

@@ -1,6 +1,6 @@
 // The closed field table of OpenAI's Responses request: every documented field, and what the
 // gateway does with it.
-import { any, arr, binary, bool, free, from, int, jsonText, kind, nullable, obj, oneOf, opaque, refuse, tagged, text, url, type Spec } from './spec.js';
+import { either, arr, binary, bool, free, from, int, jsonText, kind, nullable, obj, oneOf, opaque, refuse, tagged, text, url, type Spec } from './spec.js';
 import { metadata, outputTokens, reasoningEffort, serviceTier, temperature2, topLogprobs, topP, verbosity } from './common-fields.js';
 
 const STORED = 'refers to context stored with the provider, which the gateway never saw and so cannot inspect: send the conversation in "input".';
@@ -15,7 +15,7 @@ const inputPart = tagged('type', {
   input_file: kind('file', obj({ file_data: binary, file_id: nullable(text), file_url: text, filename: text })),
   input_audio: kind('audio', obj({ input_audio: obj({ data: binary, format: oneOf('wav', 'mp3') }, ['data', 'format']) }, ['input_audio'])),
 });
-const content = any(text, arr(inputPart));
+const content = either(text, arr(inputPart));
 const status = oneOf('in_progress', 'completed', 'incomplete');
 
 const messageItem = tagged('role', {
@@ -52,7 +52,7 @@ const tool = from('tool_definition', tagged('type', {
   custom: obj({ name: text, description: text, format: free }, ['name']),
 }, { fallback: { pattern: HOSTED_TOOL, spec: free } }));
 
-const toolChoice = any(
+const toolChoice = either(
   oneOf('none', 'auto', 'required'),
   tagged('type', {
     function: obj({ name: text }, ['name']),
@@ -72,7 +72,7 @@ const INCLUDES = ['code_interpreter_call.outputs', 'computer_call_output.output.
 
 export const OPENAI_RESPONSES_FIELDS: Spec = obj({
   model: text,
-  input: any(from('user', text), arr(item, 100_000, 1)),
+  input: either(from('user', text), arr(item, 100_000, 1)),
   instructions: nullable(from('system', text)),
   background: nullable(bool),
   conversation: nullable(refuse(STORED)),

@@ -92,7 +92,7 @@ function typesOf(spec: Spec): readonly string[] {
       return ['object'];
     case 'arr':
       return ['array'];
-    case 'any':
+    case 'either':
       return [...new Set(spec.of.flatMap(typesOf))];
     case 'kind':
     case 'source':
@@ -226,7 +226,7 @@ export function readBody(body: unknown, spec: Spec, options: ReadOptions): BodyR
         }
         return;
       }
-      case 'any': {
+      case 'either': {
         const t = jsonType(value);
         const match = s.of.find((alt) => {
           const types = typesOf(alt);

@@ -25,7 +25,7 @@ export type Spec =
   | { readonly k: 'url' }
   | { readonly k: 'obj'; readonly fields: Readonly<Record<string, Spec>>; readonly required: readonly string[] }
   | { readonly k: 'arr'; readonly items: Spec; readonly min: number; readonly max: number }
-  | { readonly k: 'any'; readonly of: readonly Spec[] }
+  | { readonly k: 'either'; readonly of: readonly Spec[] }
   | { readonly k: 'tagged'; readonly tag: string; readonly variants: Readonly<Record<string, Spec>>; readonly fallback?: { readonly pattern: RegExp; readonly spec: Spec }; readonly default?: string }
   | { readonly k: 'kind'; readonly kind: ContentKind; readonly inner: Spec }
   | { readonly k: 'source'; readonly source: TextSource; readonly inner: Spec }
@@ -61,12 +61,12 @@ export function arr(items: Spec, max = 100_000, min = 0): Spec {
   return { k: 'arr', items, min, max };
 }
 
-export function any(...of: Spec[]): Spec {
-  return { k: 'any', of };
+export function either(...of: Spec[]): Spec {
+  return { k: 'either', of };
 }
 
 export function nullable(spec: Spec): Spec {
-  return any(spec, nul);
+  return either(spec, nul);
 }
 
 export function tagged(tag: string, variants: Record<string, Spec>, extra: { fallback?: { pattern: RegExp; spec: Spec }; default?: string } = {}): Spec {
