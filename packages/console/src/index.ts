@@ -1,0 +1,2 @@
+// The audit console's server side.
+export {};
