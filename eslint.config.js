@@ -8,7 +8,7 @@ const SOURCES = ['gateway/src/**/*.ts', 'audit-consumer/src/**/*.ts', 'packages/
 
 // A relative path that climbs into another workspace would bypass the package boundaries below.
 const CROSS_WORKSPACE = {
-  regex: '^(\\.\\.?/)+(packages/)?(audit-core|ledger|audit-consumer|gateway)/',
+  regex: '^(\\.\\.?/)+(packages/)?(audit-core|ledger|console|audit-consumer|gateway)/',
   message: 'Import another workspace by its package name (@palisade/…), never by a relative path.',
 };
 
@@ -39,8 +39,8 @@ function restrictImports(patterns, { env = true } = {}) {
   return { 'no-restricted-imports': ['error', { paths: env ? ENV_IMPORTS : [], patterns: [CROSS_WORKSPACE, ...patterns] }] };
 }
 
-const GATEWAY = onlyWorkspaces('The gateway', ['audit-core', 'ledger']);
-const CONSUMER = onlyWorkspaces('The audit consumer', ['audit-core', 'ledger']);
+const GATEWAY = onlyWorkspaces('The gateway', ['audit-core', 'ledger', 'console']);
+const CONSUMER = onlyWorkspaces('The audit consumer', ['audit-core', 'ledger', 'console']);
 
 export default defineConfig(
   { ignores: ['**/dist/**', '**/node_modules/**'] },
@@ -57,6 +57,7 @@ export default defineConfig(
   },
   { files: ['packages/audit-core/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/audit-core', [])]) },
   { files: ['packages/ledger/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/ledger', ['audit-core'])]) },
+  { files: ['packages/console/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/console', ['audit-core', 'ledger'])]) },
   { files: ['audit-consumer/src/**/*.ts'], rules: restrictImports([CONSUMER]) },
   { files: ['gateway/src/**/*.ts'], rules: restrictImports([GATEWAY]) },
   {

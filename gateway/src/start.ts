@@ -15,6 +15,7 @@ import { createApp } from './http/app.js';
 import { createRefusalRecorder } from './http/refusal-record.js';
 import { createGatewayServer } from './http/server.js';
 import { createAdmissionGate } from './http/admission-gate.js';
+import { warmTokenizer } from './tokens/estimate-tokens.js';
 import { createBodyRateGuard } from './http/body-rate.js';
 import { createLagMonitor } from './http/event-loop-lag.js';
 import { createAdminApp } from './http/admin-routes.js';
@@ -85,6 +86,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   });
   const shared = await createSharedState(config, { clock, logger, registry: metrics.registry });
   void identity.warmUp();
+  warmTokenizer();
 
   const providers = createProviderRegistry(config, { clock, newId: () => ids.decisionId().replaceAll('-', ''), providerKeys: loaded.providerKeys, metrics: metrics.registry });
 
@@ -94,6 +96,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     maxConcurrent: serverConfig.max_concurrent,
     maxQueue: serverConfig.max_queue,
     maxQueueWaitMs: serverConfig.max_queue_wait_ms,
+    maxQueueWaitRatio: 0,
     lagging: () => lag.lagging(),
     onChange: (active, queued) => {
       metrics.requestsActive.set(active);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kafka, logLevel as kafkaLogLevel, type logCreator } from 'kafkajs';
+import type { logCreator } from 'kafkajs';
 import { ContentStore, SubjectKeyStore, loadNoteKey, loadOrCreateNoteKey, openTileLog } from '@palisade/ledger';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -36,11 +36,11 @@ function readOrCreateMasterKey(file: string, create: boolean): Uint8Array {
 }
 
 /** kafkajs logs through pino, at warn and above. */
-function kafkaLogger(logger: Logger): logCreator {
+function kafkaLogger(logger: Logger, errorLevel: number): logCreator {
   return () => (entry) => {
     const { message, ...rest } = entry.log;
     const fields = { kafka: entry.namespace, broker: rest['broker'], error: rest['error'] };
-    if (entry.level <= kafkaLogLevel.ERROR) logger.error(fields, message);
+    if (entry.level <= errorLevel) logger.error(fields, message);
     else logger.warn(fields, message);
   };
 }
@@ -63,11 +63,13 @@ export async function createAuditSink(config: GatewayConfig['audit'], logger: Lo
     return createLedgerSink(await open(), open, logger);
   }
   if (config.sink === 'kafka' && config.kafka) {
+    // Loaded only for the Kafka sink: a gateway with the embedded ledger never pays for it.
+    const { Kafka, logLevel: kafkaLogLevel } = await import('kafkajs');
     const kafka = new Kafka({
       clientId: config.kafka.client_id,
       brokers: [...config.kafka.brokers],
       logLevel: kafkaLogLevel.WARN,
-      logCreator: kafkaLogger(logger.child({ component: 'kafka' })),
+      logCreator: kafkaLogger(logger.child({ component: 'kafka' }), kafkaLogLevel.ERROR),
       connectionTimeout: 3000,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
     });

@@ -2,7 +2,8 @@
 // can ever wait on Redis for long: every command has a timeout, nothing queues while disconnected,
 // and reconnection happens in the background.
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { RedisConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -35,7 +36,9 @@ export function createRedisConnection(config: RedisConfig, deps: RedisConnection
       throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `cannot read redis.password_file ${config.password_file}` });
     }
   }
-  const client = new Redis(config.url, {
+  // Loaded when Redis is configured, not whenever this module is imported.
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  const client = new RedisClient(config.url, {
     ...(config.username !== undefined ? { username: config.username } : {}),
     ...(password !== undefined ? { password } : {}),
     connectTimeout: config.connect_timeout_ms,

@@ -1,7 +1,24 @@
 // Token counts when a provider gives none, and before a request leaves (pre-flight): OpenAI's
 // o200k_base encoding through gpt-tokenizer. Other providers' tokenizers differ, so these are
 // estimates; usage reported by a provider always wins.
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+//
+// The encoding's tables take a few hundred milliseconds to load, so they load on first use (the
+// server loads them at start, through warmTokenizer) rather than whenever this module is imported.
+import { createRequire } from 'node:module';
+
+type Encoding = typeof import('gpt-tokenizer/encoding/o200k_base');
+
+let encoding: Encoding | undefined;
+
+function countTokens(text: string, options: { disallowedSpecial: Set<string> }): number {
+  encoding ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as Encoding;
+  return encoding.countTokens(text, options);
+}
+
+/** Loads the encoding now, so that the first request does not wait for it. */
+export function warmTokenizer(): void {
+  countTokens('', AS_TEXT);
+}
 
 /**
  * Texts longer than this are counted on a prefix and scaled, so a large prompt costs at most a
