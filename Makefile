@@ -27,11 +27,13 @@ help: ## List the targets
 node_modules/.package-lock.json: package-lock.json
 	@npm ci
 
-deps: node_modules/.package-lock.json ## Install dependencies (npm ci when node_modules is missing or stale) and build the TypeScript
+deps: node_modules/.package-lock.json ## Install dependencies (npm ci when node_modules is missing or stale), build the TypeScript and the console's web pages
 	@npx --no-install tsc -b
+	npx --no-install tsc -p packages/console/web/tsconfig.json
+	npx --no-install vite build --config packages/console/web/vite.config.ts --logLevel warn
 
 lint: node_modules/.package-lock.json ## Lint the TypeScript sources: dependency direction between workspaces and gateway layers, environment reads, typescript-eslint rules
-	@npx --no-install eslint --max-warnings 0 gateway/src audit-consumer/src packages/*/src
+	@npx --no-install eslint --max-warnings 0 gateway/src audit-consumer/src packages/*/src packages/console/web/src
 
 run: deps ## Run the gateway with the embedded defaults (config/dev.json)
 	@$(call require,gateway/bin/palisade.js)
@@ -95,6 +97,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	scripts/ensure-compose-schema.sh || failed+=(compose-schema)
 	step "Python clients for the client matrix (pip, on first use)"
 	scripts/ensure-python-clients.sh || failed+=(python-clients)
+	step "chromium for the console's browser tests (installed with apt-get on first use)"
+	scripts/chromium.sh || failed+=(chromium)
 	step "typecheck tests and benchmarks"
 	npx --no-install tsc -p tsconfig.test.json || failed+=(typecheck-tests)
 	step "lint"

@@ -4,7 +4,7 @@
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const SOURCES = ['gateway/src/**/*.ts', 'audit-consumer/src/**/*.ts', 'packages/*/src/**/*.ts'];
+const SOURCES = ['gateway/src/**/*.ts', 'audit-consumer/src/**/*.ts', 'packages/*/src/**/*.ts', 'packages/console/web/src/**/*.{ts,tsx}'];
 
 // A relative path that climbs into another workspace would bypass the package boundaries below.
 const CROSS_WORKSPACE = {
@@ -58,6 +58,8 @@ export default defineConfig(
   { files: ['packages/audit-core/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/audit-core', [])]) },
   { files: ['packages/ledger/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/ledger', ['audit-core'])]) },
   { files: ['packages/console/src/**/*.ts'], rules: restrictImports([onlyWorkspaces('@palisade/console', ['audit-core', 'ledger'])]) },
+  // The console's pages run in the auditor's browser: they check proofs with WebCrypto on their own and import no workspace.
+  { files: ['packages/console/web/src/**/*.{ts,tsx}'], rules: restrictImports([onlyWorkspaces("The console's web pages", [])]) },
   { files: ['audit-consumer/src/**/*.ts'], rules: restrictImports([CONSUMER]) },
   { files: ['gateway/src/**/*.ts'], rules: restrictImports([GATEWAY]) },
   {

@@ -22,6 +22,8 @@ const sections: Record<string, () => Promise<string[]>> = {
   soak: benchSoak,
   overload: async () => (await import('./overload.js')).benchOverload(),
   stream: async () => (await import('./stream-release.js')).benchStreamRelease(),
+  peers: async () => (await import('./peers.js')).benchPeers(),
+  console: async () => (await import('./console.js')).benchConsole(),
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

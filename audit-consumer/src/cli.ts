@@ -1,5 +1,7 @@
 // The palisade-audit command: parses the command name, runs it, and turns errors into messages and exit codes.
+import { isCodedError } from '@palisade/audit-core';
 import { isAuditError } from '@palisade/ledger';
+import { indexCommand, verifyEvidenceCommand } from './commands/console.js';
 import { contentCommand, eraseCommand } from './commands/subjects.js';
 import { pruneCommand } from './commands/prune.js';
 import { receiptCommand, verifyReceiptCommand } from './commands/receipts.js';
@@ -14,7 +16,14 @@ const USAGE = `Usage:
   palisade-audit consume --config FILE
                                    consume audit records from Kafka into the ledger (and serve it)
   palisade-audit serve <dir> --port PORT [--host HOST] [--vkey KEY]
-                                   serve a ledger folder: tlog-tiles, proofs, receipts
+        [--console --console-signing-key FILE (--console-keys FILE | --oidc-issuer URL --oidc-client-id ID
+         --oidc-redirect-uri URL [--oidc-client-secret-file FILE] [--oidc-roles-claim PATH])
+         [--console-index FILE] [--content-store DIR --subject-keys DIR --master-key FILE]]
+                                   serve a ledger folder: tlog-tiles, proofs, receipts, and the audit console
+  palisade-audit index rebuild <dir> [--index FILE] [--vkey KEY]
+                                   rebuild the audit console's index from the ledger
+  palisade-audit verify-evidence FILE [--vkey KEY]
+                                   check an evidence package exported from the audit console, offline
   palisade-audit receipt --ledger DIR --decision-id ID [--phase decision|outcome] [--out FILE]
                                    write a decision's C2SP tlog-proof receipt
   palisade-audit verify-receipt RECEIPT --vkey KEY [--record FILE] [--origin ORIGIN]
@@ -41,6 +50,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   content: contentCommand,
   prune: pruneCommand,
   recover: recoverCommand,
+  index: indexCommand,
+  'verify-evidence': verifyEvidenceCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -64,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       for (const p of problems) process.stderr.write(`  ${String(p)}\n`);
       return 2;
     }
-    const code = isAuditError(err) ? `${err.code}: ` : '';
+    const code = isCodedError(err) ? `${err.code}: ` : '';
     process.stderr.write(`${code}${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }

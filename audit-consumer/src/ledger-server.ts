@@ -12,6 +12,7 @@ import {
   tilePath,
   toBase64,
 } from '@palisade/audit-core';
+import { isConsolePath, type AuditConsole } from '@palisade/console';
 import { AuditError, DurableFiles, VKEY_FILE, isAuditError, isDecisionId, parseTileName, type AuditErrorCode, type LedgerLog, type TileName } from '@palisade/ledger';
 
 const gzipAsync = promisify(gzip);
@@ -25,6 +26,8 @@ export interface LedgerServerOptions {
   ready?: () => { ok: boolean };
   /** Extra facts for /api/v1/status. */
   status?: () => Record<string, unknown>;
+  /** The audit console, answering under /console. */
+  console?: AuditConsole;
 }
 
 export interface LedgerServer {
@@ -250,6 +253,10 @@ async function route(options: LedgerServerOptions, req: IncomingMessage, res: Se
 /** Starts the server; resolves once it listens. */
 export async function startLedgerServer(options: LedgerServerOptions): Promise<LedgerServer> {
   const server: Server = createServer((req, res) => {
+    if (options.console && isConsolePath(req.url)) {
+      void options.console.handle(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { error: { code: 'method_not_allowed', message: 'Only GET is served.' } }, { allow: 'GET, HEAD' });
       return;

@@ -19,12 +19,13 @@ import { warmTokenizer } from './tokens/estimate-tokens.js';
 import { createBodyRateGuard } from './http/body-rate.js';
 import { createLagMonitor } from './http/event-loop-lag.js';
 import { createAdminApp } from './http/admin-routes.js';
-import { readAdminToken, isLoopback } from './http/admin-token.js';
+import { isLoopback } from './http/admin-token.js';
 import { createIds } from './ids.js';
 import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
-import type { ComponentStatus } from './audit/sink.js';
+import type { ComponentStatus } from './health.js';
 import { createTracing } from './telemetry/tracing.js';
+import { startEmbeddedConsole, withConsole } from './audit-console/embedded-console.js';
 import { createConfigReloader, type ReloadReport } from './telemetry/config-reload.js';
 
 export interface StartDeps {
@@ -61,7 +62,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     ...(deps.logDestination ? { destination: deps.logDestination } : {}),
   });
   const metrics = createMetrics({ defaultMetrics: true });
-  const tracing = createTracing(config.telemetry, { gatewayId: config.server.gateway_id, providers: config.providers, clock });
+  const tracing = createTracing(config.telemetry, { gatewayId: config.server.gateway_id, providers: config.providers, clock, otlpHeaders: loaded.secrets.otlpHeaders });
   const ids = createIds(clock);
 
   // Custom classes from the config are compiled here, so a bad pattern stops the start with its
@@ -71,10 +72,11 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const policyService = await startPolicyService(config.policy, { logger, fetch: fetchImpl, clock, metrics: metrics.registry, prepare: (bundle) => classifiers.prepare(bundle) });
   const policy = policyService.engine;
 
-  const redactionKey = loadRedactionKey(config.redaction.hash_key_file);
+  const redactionKey = loadRedactionKey(loaded.secrets.redactionHashKey);
   if (redactionKey.ephemeral) logger.warn('redaction.hash_key_file is not set: hashed values are comparable only within this process');
   const audit = await createAuditSink(config.audit, logger).catch((err: unknown) => refuseOnDamagedLedger(err, logger));
   const commit = createContentCommit(config.audit, { classifyMany: (texts) => classifiers.current.classifyMany(texts) }, clock);
+  const auditConsole = await startEmbeddedConsole(config, { audit, logger, clock });
   const identity = createIdentity(config.identity, {
     fetch: fetchImpl,
     clock,
@@ -83,8 +85,14 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     publish: (records) => audit.publish(records),
     ids,
     gatewayId: config.server.gateway_id,
+    clientSecrets: loaded.secrets.introspectionSecrets,
   });
-  const shared = await createSharedState(config, { clock, logger, registry: metrics.registry });
+  const shared = await createSharedState(config, {
+    clock,
+    logger,
+    registry: metrics.registry,
+    ...(loaded.secrets.redisPassword !== undefined ? { redisPassword: loaded.secrets.redisPassword } : {}),
+  });
   void identity.warmUp();
   warmTokenizer();
 
@@ -96,7 +104,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     maxConcurrent: serverConfig.max_concurrent,
     maxQueue: serverConfig.max_queue,
     maxQueueWaitMs: serverConfig.max_queue_wait_ms,
-    maxQueueWaitRatio: 0,
+    maxQueueWaitRatio: serverConfig.max_queue_wait_ratio,
     lagging: () => lag.lagging(),
     onChange: (active, queued) => {
       metrics.requestsActive.set(active);
@@ -104,7 +112,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     },
   });
   const bodyRate = createBodyRateGuard({ minBytesPerS: serverConfig.min_body_bytes_per_s, graceMs: serverConfig.body_rate_grace_ms, clock });
-  const adminToken = readAdminToken(serverConfig.admin_token_file);
+  const { adminToken } = loaded.secrets;
   if (adminToken === undefined && serverConfig.admin_port === undefined && !isLoopback(serverConfig.host)) {
     logger.warn({ host: serverConfig.host }, '/metrics and /readyz are open to anyone who can reach the gateway: set server.admin_token_file or server.admin_port');
   }
@@ -156,7 +164,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   });
 
   const refusals = createRefusalRecorder({ audit, ids, gatewayId: config.server.gateway_id, authenticator: identity.authenticator, metrics });
-  const server: Server = createGatewayServer(app, {
+  const server: Server = createGatewayServer(withConsole(app, auditConsole), {
     refusals,
     ids,
     logger,
@@ -193,7 +201,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url }, 'gateway listening');
+  logger.info({ url, ...(auditConsole ? { console: `${url}/console/` } : {}) }, 'gateway listening');
   const reloader = deps.reload ? createConfigReloader(loaded, { load: deps.reload.load, logger }) : undefined;
   const reloadSignal = deps.reload?.signal ?? 'SIGHUP';
   const onReloadSignal = (): void => void reloader?.reload();
@@ -223,6 +231,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     await shared.close();
     // Identity first: its last summary of refused requests goes to the audit sink before that closes.
     await identity.close();
+    await auditConsole?.close();
     await audit.close();
     await policyService.close();
     // Last: the spans of the requests just drained are exported before the process goes.

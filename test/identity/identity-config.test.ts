@@ -27,7 +27,8 @@ const issuer = (extra: Json = {}): Json => ({ issuer: 'https://idp.example', cli
 describe('identity config', () => {
   it('keeps config/dev.json working and fills the new defaults', () => {
     const { config } = parseConfig({ path: 'config/dev.json', text: readFileSync(join(REPO, 'config/dev.json'), 'utf8'), env: {} });
-    assert.equal(config.identity.api_keys.length, 2);
+    // The demo analyst, the demo privileged user and the demo auditor of the console.
+    assert.deepEqual(config.identity.api_keys.map((k) => k.id), ['demo-analyst', 'demo-privileged', 'demo-auditor']);
     assert.equal(config.identity.user_token_header, 'x-palisade-user-token');
     assert.equal(config.identity.max_token_bytes, 8192);
     assert.deepEqual(config.identity.denial_audit, { rate_per_s: 100, burst: 200 });

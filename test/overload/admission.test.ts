@@ -28,7 +28,8 @@ describe('admission past the processing slots and the queue', () => {
   before(async () => {
     upstream = await startHeldUpstream({ held: true });
     gw = await startTestGateway((config) => {
-      heldModel(upstream, { max_concurrent: SLOTS, max_queue: QUEUE })(config);
+      // The slots are held for as long as each test needs: only max_queue_wait_ms bounds the wait.
+      heldModel(upstream, { max_concurrent: SLOTS, max_queue: QUEUE, max_queue_wait_ratio: 0 })(config);
       // A small flood bound, so that some refusals are counted into a summary record.
       (config['identity'] as Record<string, unknown>)['denial_audit'] = { rate_per_s: 0.001, burst: 3 };
     });

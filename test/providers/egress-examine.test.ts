@@ -1,13 +1,14 @@
 // The egress hook: every provider shows the exact body it is about to send (echo: the neutral
 // request it answers from), and a hook that throws stops the call there: nothing is sent, nothing
 // is retried, no fallback is tried. Also: echo never sizes a vector by the caller's number alone.
+import type { ModelApi } from '../../gateway/src/api-names.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../gateway/src/errors.js';
 import type { ProviderRegistry } from '../../gateway/src/providers/registry.js';
 import { newTrace } from '../../gateway/src/providers/types.js';
 import { startFakes, type Fakes } from './helpers.js';
-import { assertSent, createTranslationRegistry, get, send } from './translation-support.js';
+import { assertSent, createTranslationRegistry, get, send, type Json } from './translation-support.js';
 
 describe('the egress hook sees what leaves, and can stop it', () => {
   let fakes: Fakes;
@@ -22,7 +23,7 @@ describe('the egress hook sees what leaves, and can stop it', () => {
     await fakes?.close();
   });
 
-  const NATIVE = [
+  const NATIVE: { api: ModelApi; model: string; body: Json }[] = [
     { api: 'openai.chat', model: 'gpt', body: { messages: [{ role: 'user', content: 'Hi' }], logit_bias: { '50256': -100 } } },
     { api: 'openai.chat', model: 'gpt', body: { stream: true, messages: [{ role: 'user', content: 'Hi' }] } },
     { api: 'openai.embeddings', model: 'gpt', body: { input: 'alpha' } },

@@ -3,6 +3,7 @@
 // sends the target's equivalent (read back from what its loopback fake received) or refuses the
 // call with a 400 that names the field. The field lists are the documented ones, so a field added
 // without a decision fails here.
+import type { ModelApi } from '../../gateway/src/api-names.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProviderRegistry } from '../../gateway/src/providers/registry.js';
@@ -418,7 +419,7 @@ const EMBEDDINGS_CASES: Record<string, Case> = {
 // ---- the table ------------------------------------------------------------------------------
 
 interface ApiTable {
-  api: string;
+  api: ModelApi;
   base: Json;
   fields: readonly string[];
   cases: Record<string, Case>;

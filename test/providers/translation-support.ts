@@ -1,6 +1,7 @@
 // Shared set-up for the translation tests: the real provider registry with one model per
 // provider family, each on a loopback fake of its wire format, and a way to send one request
 // through it and see what left (the fake's recorded body, and what the egress hook was shown).
+import type { ModelApi } from '../../gateway/src/api-names.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isGatewayError } from '../../gateway/src/errors.js';
@@ -88,7 +89,7 @@ export interface Outcome {
 }
 
 /** Sends one request through the registry's routed provider for `model`, draining any stream. */
-export async function send(registry: ProviderRegistry, fakes: Fakes, api: string, model: string, body: Json, extra: Partial<ProviderCall> = {}): Promise<Outcome> {
+export async function send(registry: ProviderRegistry, fakes: Fakes, api: ModelApi, model: string, body: Json, extra: Partial<ProviderCall> = {}): Promise<Outcome> {
   const fake = fakeOf(fakes, model);
   const before = fake?.received.length ?? 0;
   const examined: unknown[] = [];

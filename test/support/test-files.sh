@@ -19,7 +19,7 @@ e2e_uses="support/(kafka|redis)\.js|helpers/pipeline\.js|from 'kafkajs'|spawn\(.
 # Alone: files that stop, kill or restart brokers and processes, inject faults, or shed load on the
 # event loop's delay, which a neighbour's CPU use would distort. Every other file keeps to topics,
 # ports and temporary folders of its own, so two can run at once.
-serial_dirs='^test/(e2e|faults|overload)/'
+serial_dirs='^test/(e2e|faults|overload|scale-out)/'
 serial_uses='startPrivateKafka'
 
 mapfile -t files < <(find test -name '*.test.ts' -type f | LC_ALL=C sort)

@@ -26,8 +26,11 @@ describe('reloading the configuration on SIGHUP', () => {
   let gateway: RunningGateway;
   let hupListeners = 0;
 
+  const tokenFile = join(dir, 'admin.token');
+  writeFileSync(tokenFile, 'admin-token-before-0123456789\n');
   const writeConfig = (patch: (c: Record<string, unknown>) => void): void => {
     const c = baseConfig(dir);
+    c['server'] = { ...(c['server'] as object), admin_token_file: tokenFile };
     patch(c);
     writeFileSync(file, JSON.stringify(c));
   };
@@ -106,6 +109,16 @@ describe('reloading the configuration on SIGHUP', () => {
     assert.deepEqual(waiting.restart_required, ['server', 'telemetry']);
     await unauthenticated();
     assert.equal(refusedLines(), 2, 'the level is info again');
+  });
+
+  it('names a changed secret file as waiting for a restart, without its contents', async () => {
+    writeConfig((c) => {
+      c['log'] = { level: 'info' };
+    });
+    writeFileSync(tokenFile, 'admin-token-after-0123456789\n');
+    const waiting = await hangUp('configuration changes wait for a restart');
+    assert.deepEqual(waiting.restart_required, ['secret files']);
+    assert.doesNotMatch(JSON.stringify(logs), /admin-token-(before|after)/);
   });
 
   it('stops listening for SIGHUP once closed', async () => {

@@ -9,6 +9,7 @@ import { loadConsumerConfig } from '../consumer-config.js';
 import { startConsumer } from '../kafka-consumer.js';
 import { kafkaLevel, kafkaLogCreator } from '../kafka-log.js';
 import { startLedgerServer, type LedgerServer } from '../ledger-server.js';
+import { CONSOLE_OPTIONS, startServeConsole } from './console.js';
 import { openLedgerLogs } from './receipts.js';
 import { UsageError, asUsage, required } from './usage.js';
 
@@ -109,15 +110,31 @@ function followLedger(dir: string, vkey: string | undefined): () => Promise<Ledg
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsage(() =>
-    parseArgs({ args, options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string' }, vkey: { type: 'string' } }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args,
+      options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string' }, vkey: { type: 'string' }, ...CONSOLE_OPTIONS },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (positionals.length !== 1) throw new UsageError('serve takes exactly one ledger folder.');
   const portText = required(values.port, 'port', 'serve');
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError('--port must be 0..65535.');
   const logger = pino({ level: 'info' });
-  const server = await startLedgerServer({ host: values.host, port: Number(portText), logs: followLedger(positionals[0]!, values.vkey) });
+  const dir = positionals[0]!;
+  const loopback = values.host === 'localhost' || values.host === '::1' || values.host.startsWith('127.');
+  const withConsole = values.console ? await startServeConsole(dir, values, { ...(values.vkey !== undefined ? { vkey: values.vkey } : {}), plainHttpLoopback: loopback, logger }) : undefined;
+  let server: LedgerServer;
+  try {
+    server = await startLedgerServer({ host: values.host, port: Number(portText), logs: followLedger(dir, values.vkey), ...(withConsole ? { console: withConsole.console } : {}) });
+  } catch (err) {
+    await withConsole?.close();
+    throw err;
+  }
   process.stdout.write(`${server.url}\n`);
+  if (withConsole) process.stdout.write(`${server.url}/console/\n`);
   await untilSignal(logger);
   await server.close();
+  await withConsole?.close();
   return 0;
 }

@@ -11,7 +11,8 @@ import type { AuditSpool } from './audit-spool.js';
 import { BatchTimeoutError } from './batcher.js';
 import { createProducerLane, freestLane, laneOf, type LaneMessage, type ProducerLane } from './producer-lane.js';
 import { recordBytes } from './record-bytes.js';
-import type { AuditSink, ComponentStatus } from './sink.js';
+import type { AuditSink } from './sink.js';
+import type { ComponentStatus } from '../health.js';
 
 export interface KafkaSinkOptions {
   kafka: Kafka;

@@ -7,7 +7,8 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { createBatcher } from './batcher.js';
 import { recordBytes } from './record-bytes.js';
-import type { AuditSink, ComponentStatus } from './sink.js';
+import type { AuditSink } from './sink.js';
+import type { ComponentStatus } from '../health.js';
 
 /** How long a request waits for the local disk before it is refused. */
 const ACK_TIMEOUT_MS = 10_000;

@@ -45,11 +45,19 @@ function principalOf(p: Principal): AuditRecordV1['principal'] {
   return out;
 }
 
-export function decisionRecord(
-  ids: AuditIds,
-  base: RecordBase,
-  parts: Pick<AuditRecordV1, 'classification' | 'policy' | 'content'>,
-): AuditRecordV1 {
+/** What a decision record says beyond who asked for what: each part present or absent as a whole. */
+export type DecisionParts = Pick<AuditRecordV1, 'classification' | 'policy' | 'redaction' | 'limits' | 'error' | 'outcome' | 'content'>;
+
+/** What an outcome record says beyond the outcome itself (a decided answer carries its decision). */
+export type OutcomeParts = Pick<AuditRecordV1, 'classification' | 'policy' | 'redaction' | 'content'>;
+
+/** Copies the parts that are set, so that a record never holds a key whose value is undefined. */
+function withParts<P extends object>(record: AuditRecordV1, parts: P): AuditRecordV1 {
+  for (const [key, value] of Object.entries(parts)) if (value !== undefined) (record as unknown as Record<string, unknown>)[key] = value;
+  return record;
+}
+
+export function decisionRecord(ids: AuditIds, base: RecordBase, parts: DecisionParts): AuditRecordV1 {
   const record: AuditRecordV1 = {
     schema_version: 1,
     record_id: ids.recordId(),
@@ -60,18 +68,10 @@ export function decisionRecord(
     principal: principalOf(base.principal),
     request: base.request,
   };
-  if (parts.classification) record.classification = parts.classification;
-  if (parts.policy) record.policy = parts.policy;
-  if (parts.content) record.content = parts.content;
-  return record;
+  return withParts(record, parts);
 }
 
-export function outcomeRecord(
-  ids: AuditIds,
-  base: RecordBase,
-  outcome: NonNullable<AuditRecordV1['outcome']>,
-  content?: AuditRecordV1['content'],
-): AuditRecordV1 {
+export function outcomeRecord(ids: AuditIds, base: RecordBase, outcome: NonNullable<AuditRecordV1['outcome']>, parts: OutcomeParts = {}): AuditRecordV1 {
   const record: AuditRecordV1 = {
     schema_version: 1,
     record_id: ids.recordId(),
@@ -83,6 +83,5 @@ export function outcomeRecord(
     request: base.request,
     outcome,
   };
-  if (content) record.content = content;
-  return record;
+  return withParts(record, parts);
 }

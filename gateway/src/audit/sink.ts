@@ -1,10 +1,7 @@
 // The audit sink port: the gateway hands it records and waits until they are durable.
 import type { AuditRecordV1 } from '@palisade/audit-core';
 
-export interface ComponentStatus {
-  ready: boolean;
-  detail?: string;
-}
+import type { ComponentStatus } from '../health.js';
 
 export interface AuditSink {
   /** Resolves once every record is durably acknowledged; rejects with GW_ERR_AUDIT_UNAVAILABLE otherwise. */

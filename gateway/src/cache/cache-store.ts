@@ -1,5 +1,5 @@
 // The port between the response cache and where answers are kept (this process or Redis).
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 
 export interface CacheStore {
   readonly backend: 'memory' | 'redis';

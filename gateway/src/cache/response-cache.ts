@@ -9,7 +9,7 @@ import type { PolicyOutput } from '../policy/types.js';
 import type { ProviderResult, TokenUsage } from '../providers/types.js';
 import type { SseEvent } from '../providers/sse.js';
 import type { StreamReader } from '../pipeline/api/types.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { cacheKey, sha256Hex } from './cache-key.js';
 import { createCacheMetrics } from './cache-metrics.js';
 import type { CacheStore } from './cache-store.js';

@@ -7,7 +7,7 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import { resolveOverlaps } from './overlaps.js';
 import { ALL_RECOGNIZERS } from './recognizers/all-recognizers.js';
 import type { Found, Recognizer } from './recognizers/recognizer.js';
-import { profileText } from './text-profile.js';
+import { profileText, type TextProfile } from './text-profile.js';
 import type { Classification, Classifier, ClassifierOptions, Entity } from './types.js';
 import { newWork, type ClassifyWork } from './work.js';
 
@@ -27,6 +27,10 @@ export interface ClassifierCore {
   readonly options: ResolvedOptions;
   /** Entities of one text (overlaps settled) and the injection evidence it adds. */
   scan(text: string, evidence: InjectionEvidence, work?: ClassifyWork): Found[];
+  /** What the recognizers find in a text or in one window of a long text, overlaps not yet settled. */
+  find(profile: TextProfile): Found[];
+  /** Settles overlaps among the matches of one whole text (`sorted`: already in `byStart` order); returns them ordered by start. */
+  settle(found: Found[], sorted?: boolean): Found[];
   /** Adds one entity to the totals; `keep` false counts it without keeping it in the list. */
   add(tally: Tally, found: Found, part: number | undefined, keep: boolean): Entity;
   /** The classification of the totals and the injection evidence. */
@@ -59,15 +63,23 @@ function createCore(options: ResolvedOptions): ClassifierCore {
     return labels.includes('SECRET') ? 2 : labels.length > 0 ? 1 : 0;
   };
 
-  function scan(text: string, evidence: InjectionEvidence, work?: ClassifyWork): Found[] {
-    const profile = profileText(text, work);
+  function find(profile: TextProfile): Found[] {
     const found: Found[] = [];
     for (const recognizer of recognizers) {
-      if (recognizer.applies(profile)) recognizer.scan(text, found, profile);
+      if (recognizer.applies(profile)) recognizer.scan(profile.text, found, profile);
     }
-    const kept = found.filter((f) => wanted(f.type) && f.score > 0 && f.score >= options.minScore);
+    return found.filter((f) => wanted(f.type) && f.score > 0 && f.score >= options.minScore);
+  }
+
+  function settle(found: Found[], sorted = false): Found[] {
+    return resolveOverlaps(found, rankOf, sorted);
+  }
+
+  function scan(text: string, evidence: InjectionEvidence, work?: ClassifyWork): Found[] {
+    const profile = profileText(text, work);
+    const kept = find(profile);
     collectInjectionEvidence(profile, evidence);
-    return resolveOverlaps(kept, rankOf);
+    return settle(kept);
   }
 
   function add(tally: Tally, f: Found, part: number | undefined, keep: boolean): Entity {
@@ -96,7 +108,7 @@ function createCore(options: ResolvedOptions): ClassifierCore {
     return { entities: tally.entities, labels: LABEL_ORDER.filter((l) => labels.has(l)), counts: tally.counts, injection };
   }
 
-  return { options, scan, add, finish };
+  return { options, scan, find, settle, add, finish };
 }
 
 export function createClassifier(options?: ClassifierOptions): Classifier {

@@ -7,4 +7,6 @@ export type { Classification, Classifier, ClassifierOptions, Entity, InjectionRe
 export { createStreamScanner, type StreamScanner, type StreamScannerOptions, type StreamUpdate } from './stream-scanner.js';
 export type { ClassifyWork } from './work.js';
 export { createClassifierSource, type ClassifierSource } from './classifier-source.js';
-export { cachedClassifyOf, createCachedClassify, type CachedClassify, type PartsClassification } from './scan-cache.js';
+export { cachedClassifyOf, createCachedClassify, createPacedClassify, pacedClassifyOf, type CachedClassify, type PacedClassify, type PartsClassification } from './scan-cache.js';
+export { createPace, ENTITY_BATCH, ENTITY_WORK, takeTurn, type Pace } from './pace.js';
+export { classifyManyInTurns } from './classify-in-turns.js';

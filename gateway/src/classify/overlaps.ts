@@ -9,7 +9,8 @@ import type { Found } from './recognizers/recognizer.js';
 /** Higher ranks win overlaps before length and score are compared. */
 export type RankOf = (found: Found) => number;
 
-function byStart(a: Found, b: Found): number {
+/** The order matches are settled in: by start, the longer first, then the higher score. */
+export function byStart(a: Found, b: Found): number {
   return a.start - b.start || b.end - a.end || b.score - a.score;
 }
 
@@ -29,10 +30,10 @@ function beats(a: Found, b: Found, rankOf: RankOf): boolean {
   return la > lb || (la === lb && a.score > b.score);
 }
 
-/** Returns the kept matches ordered by start. `found` is sorted in place. */
-export function resolveOverlaps(found: Found[], rankOf: RankOf = () => 0): Found[] {
+/** Returns the kept matches ordered by start. `found` is sorted in place unless `sorted` says it is in `byStart` order already. */
+export function resolveOverlaps(found: Found[], rankOf: RankOf = () => 0, sorted = false): Found[] {
   if (found.length < 2) return found;
-  found.sort(byStart);
+  if (!sorted) found.sort(byStart);
   const kept: Found[] = [];
   for (const next of found) {
     const last = kept[kept.length - 1];

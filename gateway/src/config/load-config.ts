@@ -1,17 +1,22 @@
-// Reads, validates and freezes the gateway configuration. The only module that reads the
-// environment: provider keys named by `api_key_env` are resolved here, once.
+// Reads, validates, completes and freezes the gateway configuration. The only module that reads
+// the environment: provider keys named by `api_key_env` are resolved here, once, and so are the
+// secrets the configuration names by file.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { schemaAjv } from '@palisade/audit-core';
 import type { ErrorObject } from 'ajv';
 import { GatewayError } from '../errors.js';
-import { configSchema, type GatewayConfig, type ProviderConfig } from './schema.js';
+import { fileSchema } from './file-schema.js';
+import { fillIn } from './fill-in.js';
+import { readSecretFiles, type ConfigSecrets } from './secret-files.js';
+import { GatewayConfigSchema, type GatewayConfig, type ProviderConfig } from './schema.js';
 import { identityConfigProblems } from '../identity/config-problems.js';
 
 export interface LoadedConfig {
   readonly config: Readonly<GatewayConfig>;
   /** Provider keys by provider name. Kept apart from `config` so that logging config never leaks them. */
   readonly providerKeys: ReadonlyMap<string, string>;
+  /** The contents of the secret files the configuration names, kept apart for the same reason. */
+  readonly secrets: ConfigSecrets;
 }
 
 export interface ConfigSource {
@@ -22,7 +27,7 @@ export interface ConfigSource {
   readFile?: (path: string) => string;
 }
 
-const validate = schemaAjv('all-errors-with-defaults').compile<GatewayConfig>(configSchema);
+const validate = schemaAjv('all-errors-with-defaults').compile<GatewayConfig>(fileSchema(GatewayConfigSchema));
 
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath === '' ? '/' : e.instancePath;
@@ -53,12 +58,9 @@ function semanticProblems(c: GatewayConfig): string[] {
   if (c.audit.kafka?.on_unavailable === 'spool' && c.audit.kafka.spool_dir === undefined) {
     problems.push('/audit/kafka/spool_dir: required when on_unavailable is "spool"');
   }
-  // The content key store and content store live beside the master key unless placed elsewhere.
-  const content = ((c.audit as { content?: Partial<GatewayConfig['audit']['content']> }).content ??= {});
-  const keyHome = dirname(c.audit.commitment_key_file);
-  content.keys_dir ??= join(keyHome, 'subject-keys');
-  content.store_dir ??= join(keyHome, 'content');
-  content.key_cache_ms ??= 5000;
+  if ((c.limits.backend === 'redis' || c.cache.backend === 'redis') && c.redis === undefined) {
+    problems.push('/redis: required when limits.backend or cache.backend is "redis"');
+  }
   return problems;
 }
 
@@ -98,8 +100,6 @@ function providerProblems(c: GatewayConfig): string[] {
       if (p.api_key_env === undefined && p.api_key_file === undefined) problems.push(`/providers/${i}: give the secret access key in api_key_env or api_key_file`);
       if (p.session_token_env !== undefined && p.session_token_file !== undefined) problems.push(`/providers/${i}: give session_token_env or session_token_file, not both`);
     }
-    p.timeout_ms ??= 120000;
-    p.stream_idle_timeout_ms ??= p.timeout_ms;
   });
   const modelNames = new Set<string>();
   c.models.forEach((m, i) => {
@@ -177,11 +177,14 @@ export function parseConfig(source: ConfigSource): LoadedConfig {
   }
   const config: GatewayConfig = raw;
   const problems = semanticProblems(config);
-  const providerKeys = resolveProviderSecrets(config, source.env, source.readFile ?? ((p: string) => readFileSync(p, 'utf8')), problems);
+  fillIn(config);
+  const readFile = source.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const providerKeys = resolveProviderSecrets(config, source.env, readFile, problems);
+  const secrets = readSecretFiles(config, readFile, problems);
   if (problems.length > 0) {
     throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `${source.path}:\n  ${problems.join('\n  ')}`, data: { problems } });
   }
-  return { config: deepFreeze(config), providerKeys };
+  return { config: deepFreeze(config), providerKeys, secrets: Object.freeze(secrets) };
 }
 
 /** Loads the configuration file at `path`. */

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from '../errors.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Logger } from '../logging/logger.js';
 import { errorBody } from './error-body.js';

@@ -1,4 +1,5 @@
 // The Express application: routes, the per-request middleware chain, and error mapping.
+import type { ApiName } from '../api-names.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError, isGatewayError, toGatewayError, type ErrorShape } from '../errors.js';
 import { createApiHandler } from '../pipeline/handle-request.js';
@@ -14,7 +15,7 @@ import type { PipelineDeps } from '../pipeline/deps.js';
 import { setState, stateOf, type RequestState } from '../pipeline/request-state.js';
 import { sendError } from './error-body.js';
 import type { AuthOutcome } from '../identity/index.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { callerErrorOf } from './caller-error.js';
 import { createRecordTracker, createRefusalRecorder, type Refusal } from './refusal-record.js';
 import { repeatedHeader, requireJsonBody, shapeOfRequest } from './request-guards.js';
@@ -122,7 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   /** Opens a request: decision id, timing, error shape, in-flight accounting. */
-  function begin(shape: ErrorShape, api: string, route: string) {
+  function begin(shape: ErrorShape, api: ApiName, route: string) {
     return (req: Request, res: Response, next: NextFunction): void => {
       const state = { decisionId: deps.ids.decisionId(), startedAt: deps.clock(), shape, api, route };
       setState(res, state);
@@ -200,7 +201,7 @@ export function createApp(deps: AppDeps): express.Express {
   const json = express.json({ limit: deps.config.server.body_limit_bytes, type: () => true, strict: false });
 
   /** Where a request that failed before reaching its route is recorded: its route when it has one. */
-  const known: { api: string; route: string; prefix: boolean }[] = [];
+  const known: { api: ApiName; route: string; prefix: boolean }[] = [];
   const serve = (adapter: ApiAdapter): void => {
     known.push({ api: adapter.api, route: adapter.route, prefix: false });
     app.post(adapter.route, begin(adapter.shape, adapter.api, adapter.route), authenticate, requireJsonBody, json, createApiHandler(adapter, handlerDeps));

@@ -1,6 +1,7 @@
 // Every request the gateway refuses leaves a decision record, whatever refused it (identity, the
 // HTTP edge, a malformed body, an unknown route). Refusals share identity's flood bound: past
 // `identity.denial_audit`'s rate they are counted into summary records instead of one each.
+import type { ApiName } from '../api-names.js';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { ERRORS, GatewayError, isGatewayError } from '../errors.js';
 import { decisionRecord, type AuditIds } from '../audit/records.js';
@@ -11,7 +12,7 @@ import type { GatewayMetrics } from '../metrics/metrics.js';
 
 export interface Refusal {
   decisionId: string;
-  api: string;
+  api: ApiName;
   route: string;
   principal?: Principal;
   clientAddress?: string;
@@ -48,8 +49,7 @@ export function createRefusalRecorder(deps: RefusalRecorderDeps): RefusalRecorde
       // The request's own record did not fit a ledger entry; its refusal names the person without the roles that made it too large.
       if (error.code === 'GW_ERR_AUDIT_RECORD_TOO_LARGE') principal = { sub: principal.sub, iss: principal.iss, roles: [], auth: principal.auth };
       const base = { decisionId: refusal.decisionId, gatewayId: deps.gatewayId, principal, request };
-      const record = decisionRecord(deps.ids, base, {});
-      record.error = { code: error.code, message: recordedMessage(error) };
+      const record = decisionRecord(deps.ids, base, { error: { code: error.code, message: recordedMessage(error) } });
       try {
         await deps.audit.publish([record]);
       } catch (cause) {

@@ -5,7 +5,7 @@ import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { ApiKeyConfig } from '../config/schema.js';
 import type { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { looksLikeApiKey, sha256Hex } from './api-key-format.js';
 import { identityError } from './auth-failure.js';
 import { readKeysFile, type StoredApiKey } from './keys-file.js';

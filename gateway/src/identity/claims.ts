@@ -17,14 +17,17 @@ export interface ClaimMapping {
   attributes: Record<string, string>;
 }
 
+/** Claim paths read when an issuer's `claims` mapping names none. */
+export const DEFAULT_CLAIM_PATHS = Object.freeze({ groups: 'groups', email: 'email', app: Object.freeze(['azp', 'client_id']) });
+
 export function claimMapping(issuer: Pick<OidcIssuerConfig, 'roles_claim' | 'tenant_claim' | 'claims'>): ClaimMapping {
   const c: ClaimMappingConfig = issuer.claims ?? {};
   const mapping: ClaimMapping = {
     roles: c.roles ? [...c.roles] : [issuer.roles_claim],
-    groups: c.groups ?? 'groups',
+    groups: c.groups ?? DEFAULT_CLAIM_PATHS.groups,
     tenant: c.tenant ?? issuer.tenant_claim,
-    email: c.email ?? 'email',
-    app: c.app ? [...c.app] : ['azp', 'client_id'],
+    email: c.email ?? DEFAULT_CLAIM_PATHS.email,
+    app: [...(c.app ?? DEFAULT_CLAIM_PATHS.app)],
     attributes: { ...(c.attributes ?? {}) },
   };
   if (c.department !== undefined) mapping.department = c.department;

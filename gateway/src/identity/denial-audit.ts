@@ -46,12 +46,9 @@ export function createDenialAudit(deps: DenialAuditDeps): DenialAudit {
     const batch = pending;
     pending = new Map();
     const records = [...batch.values()].map((p) => {
-      const record = decisionRecord(deps.ids, { decisionId: deps.ids.decisionId(), gatewayId: deps.gatewayId, principal: anonymousPrincipal(), request: { api: p.api, route: p.route, stream: false } }, {});
-      record.error = {
-        code: p.code,
-        message: `${p.count} requests refused with ${p.code} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()} were counted, not recorded one by one (over identity.denial_audit.rate_per_s).`,
-      };
-      return record;
+      const message = `${p.count} requests refused with ${p.code} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()} were counted, not recorded one by one (over identity.denial_audit.rate_per_s).`;
+      const base = { decisionId: deps.ids.decisionId(), gatewayId: deps.gatewayId, principal: anonymousPrincipal(), request: { api: p.api, route: p.route, stream: false } };
+      return decisionRecord(deps.ids, base, { error: { code: p.code, message } });
     });
     try {
       await deps.publish(records);

@@ -1,13 +1,12 @@
 // Builds identity from the `identity` config: API keys, trusted issuers (JWT and introspection),
 // the trusted proxy and the bound on refusal records; one status and one close for all of it.
-import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { IdentityConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditIds } from '../audit/records.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 import { identityConfigProblems } from './config-problems.js';
@@ -34,7 +33,8 @@ export interface IdentityDeps {
   publish(records: readonly AuditRecordV1[]): Promise<void>;
   ids: AuditIds & { decisionId(): string };
   gatewayId: string;
-  readFile?: (path: string) => string;
+  /** The client secret of each introspecting issuer, by issuer, read by the configuration loader. */
+  clientSecrets?: ReadonlyMap<string, string>;
 }
 
 export interface Identity {
@@ -50,17 +50,12 @@ export interface Identity {
 export function createIdentity(config: IdentityConfig, deps: IdentityDeps): Identity {
   const problems = identityConfigProblems(config);
   if (problems.length > 0) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `\n  ${problems.join('\n  ')}`, data: { problems } });
-  const readFile = deps.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const metrics = createIdentityMetrics(deps.registry);
 
   const issuers: IssuerClient[] = config.oidc.map((o, i) => {
-    let clientSecret: string | undefined;
-    if (o.introspection) {
-      try {
-        clientSecret = readFile(o.introspection.client_secret_file).trim();
-      } catch (cause) {
-        throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `/identity/oidc/${i}/introspection/client_secret_file: cannot read ${o.introspection.client_secret_file}` });
-      }
+    const clientSecret = o.introspection ? deps.clientSecrets?.get(o.issuer) : undefined;
+    if (o.introspection && clientSecret === undefined) {
+      throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `/identity/oidc/${i}/introspection/client_secret_file: no client secret was read` });
     }
     return createIssuerClient(o, {
       fetch: deps.fetch,

@@ -1,6 +1,6 @@
 // One request's standing with the limits: whether it was admitted, what to tell the caller and the
 // audit record, and the token and spend reservations that are corrected once the answer is known.
-import type { AuditLimits, AuditRecordV1 } from '@palisade/audit-core';
+import type { AuditLimits } from '@palisade/audit-core';
 import type { GatewayError } from '../errors.js';
 import type { SseEvent } from '../providers/sse.js';
 import type { StreamReader } from '../pipeline/api/types.js';
@@ -29,8 +29,6 @@ export interface Admission {
   readonly headers: Readonly<Record<string, string>>;
   /** What the decision record says about limits; absent when none applies. */
   readonly record?: AuditLimits;
-  /** Writes `limits` (and, for a refusal, `error`) into the decision record. */
-  annotate(record: AuditRecordV1): void;
   /** Corrects the reservations with what the answer really cost. Later calls are ignored. */
   settle(actual: Settlement): void;
   /** Passes a streamed answer through, counting its tokens as they flow and settling at its end. */
@@ -67,9 +65,6 @@ class AdmittedRequest implements Admission {
     this.#r = reservation;
   }
 
-  annotate(record: AuditRecordV1): void {
-    record.limits = this.record;
-  }
 
   #moveTo(tokens: number, micros: number): void {
     const rates: RateAdjustment[] = [];
@@ -163,10 +158,6 @@ class RefusedRequest implements Admission {
     this.record = record;
   }
 
-  annotate(record: AuditRecordV1): void {
-    record.limits = this.record;
-    record.error = { code: this.error.code, message: this.error.message };
-  }
 
   settle(): void {}
   meter(events: AsyncIterable<SseEvent>): AsyncIterable<SseEvent> {
@@ -184,9 +175,6 @@ class UnlimitedRequest implements Admission {
     this.record = record;
   }
 
-  annotate(record: AuditRecordV1): void {
-    if (this.record) record.limits = this.record;
-  }
   settle(): void {}
   meter(events: AsyncIterable<SseEvent>): AsyncIterable<SseEvent> {
     return events;

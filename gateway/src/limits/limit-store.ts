@@ -1,6 +1,6 @@
 // The port between the limiter and where counters live (this process, or Redis shared by many
 // gateways): one atomic check-and-reserve per request, and corrections after the answer.
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 
 export interface RateCheck {
   key: string;

@@ -8,7 +8,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../identity/principal.js';
 import type { PolicyOutput } from '../policy/types.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { admitted, refused, unlimited, UNLIMITED, type Admission } from './admission.js';
 import { periodOf, type Period } from './budget-period.js';
 import type { BudgetAdjustment, BudgetCheck, LimitStore, RateAdjustment, RateCheck, StoreVerdict } from './limit-store.js';

@@ -1,13 +1,11 @@
 // One Redis connection shared by the limits and the response cache, set up so that no request
 // can ever wait on Redis for long: every command has a timeout, nothing queues while disconnected,
 // and reconnection happens in the background.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { RedisConfig } from '../config/schema.js';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 
 export interface RedisConnection {
   readonly client: Redis;
@@ -23,19 +21,12 @@ export interface RedisConnection {
 
 export interface RedisConnectionDeps {
   logger: Logger;
-  readFile?: (path: string) => string;
+  /** The password of `password_file`, read by the configuration loader. */
+  password?: string;
 }
 
 export function createRedisConnection(config: RedisConfig, deps: RedisConnectionDeps): RedisConnection {
-  const { logger } = deps;
-  let password: string | undefined;
-  if (config.password_file !== undefined) {
-    try {
-      password = (deps.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(config.password_file).trim();
-    } catch (cause) {
-      throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `cannot read redis.password_file ${config.password_file}` });
-    }
-  }
+  const { logger, password } = deps;
   // Loaded when Redis is configured, not whenever this module is imported.
   const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
   const client = new RedisClient(config.url, {

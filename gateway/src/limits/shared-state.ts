@@ -2,7 +2,6 @@
 // or one Redis connection both share. The composition root calls this once.
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/schema.js';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { createLruStore, createRedisCacheStore, createResponseCache, type ResponseCache } from '../cache/index.js';
 import { createLimits, type Limits } from './limiter.js';
@@ -24,17 +23,16 @@ export interface SharedStateDeps {
   registry: Registry;
   /** Where spend comes from; the config's `prices` when omitted. */
   pricing?: Pricing;
+  /** The password of `redis.password_file`, read by the configuration loader. */
+  redisPassword?: string;
 }
 
 export async function createSharedState(config: Pick<GatewayConfig, 'limits' | 'budgets' | 'cache' | 'redis' | 'prices'>, deps: SharedStateDeps): Promise<SharedState> {
   const { clock, logger, registry } = deps;
   const needsRedis = config.limits.backend === 'redis' || config.cache.backend === 'redis';
-  if (needsRedis && config.redis === undefined) {
-    throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: '/redis: required when limits.backend or cache.backend is "redis"' });
-  }
   let redis: RedisConnection | undefined;
   if (needsRedis && config.redis !== undefined) {
-    redis = createRedisConnection(config.redis, { logger: logger.child({ component: 'redis' }) });
+    redis = createRedisConnection(config.redis, { logger: logger.child({ component: 'redis' }), ...(deps.redisPassword !== undefined ? { password: deps.redisPassword } : {}) });
     // Start serving either way: readiness reports Redis, and requests get the configured failure behaviour.
     if (await redis.waitReady(config.redis.connect_timeout_ms)) logger.info({ redis: config.redis.url }, 'redis connected');
   }

@@ -1,7 +1,7 @@
 // Classifies every slot of a request, each distinct string once, and says for each entity type
 // which fields of the API it was found in, so a policy can tell a tool description from a
 // user message.
-import { cachedClassifyOf, type Classification, type Classifier, type Entity } from '../classify/index.js';
+import { createPace, ENTITY_BATCH, ENTITY_WORK, pacedClassifyOf, takeTurn, type Classification, type Classifier, type Entity } from '../classify/index.js';
 import type { Slot } from './fields/read-body.js';
 import type { ClassificationSummary } from './decision-input.js';
 
@@ -39,7 +39,11 @@ function groupOf(texts: readonly string[], ids: number[]): Group {
   return { texts: ids, starts, text: ids.map((id) => texts[id]).join(SEPARATOR) };
 }
 
-export function classifySlots(classifier: Classifier, slots: readonly Slot[]): SlotClassification {
+/**
+ * Long texts are read in slices with turns of the event loop between them, so one large request
+ * never holds up the others; a prompt of a few kilobytes is read at once, without a turn.
+ */
+export async function classifySlots(classifier: Classifier, slots: readonly Slot[]): Promise<SlotClassification> {
   const unique = new Map<string, number>();
   const slotsOf: number[][] = [];
   const prompt: boolean[] = [];
@@ -59,10 +63,14 @@ export function classifySlots(classifier: Classifier, slots: readonly Slot[]): S
   const rest: number[] = [];
   texts.forEach((_, u) => (prompt[u] ? groups.push(groupOf(texts, [u])) : rest.push(u)));
   if (rest.length > 0) groups.push(groupOf(texts, rest));
-  const classified = cachedClassifyOf(classifier)(groups.map((g) => g.text));
+  const classify = pacedClassifyOf(classifier);
+  const classified = await classify(groups.map((g) => g.text));
   const entities: Entity[] = [];
   const fields = new Map<string, Set<string>>();
-  for (const e of classified.entities) {
+  const pace = createPace();
+  for (let n = 0; n < classified.entities.length; n++) {
+    if (n > 0 && n % ENTITY_BATCH === 0) await takeTurn(pace, ENTITY_BATCH * ENTITY_WORK);
+    const e = classified.entities[n] as Entity;
     const group = groups[e.part ?? 0];
     if (!group) continue;
     // The last string starting at or before the entity, then every string it reaches into.
@@ -94,7 +102,7 @@ export function classifySlots(classifier: Classifier, slots: readonly Slot[]): S
   const sources = new Set<string>();
   for (const g of classified.injectionParts) {
     const members = groups[g]?.texts ?? [];
-    const carriers = members.length > 1 ? cachedClassifyOf(classifier)(members.map((u) => texts[u] as string)).injectionParts.map((k) => members[k] as number) : members;
+    const carriers = members.length > 1 ? (await classify(members.map((u) => texts[u] as string))).injectionParts.map((k) => members[k] as number) : members;
     for (const u of carriers.length > 0 ? carriers : members) for (const i of slotsOf[u] ?? []) sources.add(slots[i]?.source ?? 'parameter');
   }
   const summary: ClassificationSummary = { labels: classified.labels, entities: {}, injection: { ...classified.injection, tier: 'fast', sources: [...sources].sort() } };

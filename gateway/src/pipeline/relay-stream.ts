@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, isGatewayError, toGatewayError } from '../errors.js';
 import type { MeteredPublish } from '../audit/metered-publish.js';
-import { outcomeRecord, type RecordBase } from '../audit/records.js';
+import type { RecordBase } from '../audit/records.js';
 import type { ModelRoute } from '../providers/registry.js';
 import type { CallTrace } from '../providers/types.js';
 import type { SseEvent } from '../providers/sse.js';
@@ -19,6 +19,7 @@ import type { DecisionInput } from './decision-input.js';
 import type { PipelineDeps } from './deps.js';
 import { policyRecord } from './policy-record.js';
 import type { RequestState } from './request-state.js';
+import { recordOutcome } from './steps/record.js';
 
 type Outcome = NonNullable<AuditRecordV1['outcome']>;
 
@@ -144,16 +145,15 @@ export async function relayStream(c: StreamContext): Promise<void> {
     outcome.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
   }
   try {
-    const streamed = outcomeRecord(deps.ids, c.base, outcome);
-    if (decision) {
-      streamed.classification = decision.classification;
-      streamed.policy = policyRecord(decision.result, decision.input);
-    }
     const redaction = guard.record();
-    if (redaction) streamed.redaction = redaction;
-    // What the caller received; a withheld answer is kept as the provider wrote it.
-    await deps.commit.attach(streamed, c.base.contentMode ?? 'hash', { response: blocked ? text : guard.sentText });
-    await c.commit([streamed], 'outcome');
+    await recordOutcome(
+      { ids: deps.ids, commit: deps.commit, publish: c.commit },
+      c.base,
+      outcome,
+      { ...(decision ? { classification: decision.classification, policy: policyRecord(decision.result, decision.input) } : {}), redaction },
+      // What the caller received; a withheld answer is kept as the provider wrote it.
+      { mode: c.base.contentMode ?? 'hash', parts: { response: blocked ? text : guard.sentText } },
+    );
   } catch (err) {
     failure = toGatewayError(err);
     deps.logger.error({ decision_id: state.decisionId, code: failure.code }, 'outcome record not committed; the stream ends without its final event');

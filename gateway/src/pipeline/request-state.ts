@@ -1,5 +1,6 @@
 // Per-request state shared by the middleware chain, kept on res.locals with a typed accessor.
 import type { Response } from 'express';
+import type { ApiName } from '../api-names.js';
 import type { ErrorShape } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 
@@ -7,7 +8,7 @@ export interface RequestState {
   decisionId: string;
   startedAt: number;
   shape: ErrorShape;
-  api: string;
+  api: ApiName;
   route: string;
   principal?: Principal;
 }

@@ -13,6 +13,8 @@ export const SIGNATURES_FILE = '.signatures.json';
 /** JWS algorithms a bundle key may use (OPA also allows HMAC secrets, which a gateway should not hold). */
 export const SIGNING_ALGORITHMS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const);
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+/** The algorithm of a verification key whose configuration names none. */
+export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = 'RS256';
 
 export interface VerificationKey {
   id: string;

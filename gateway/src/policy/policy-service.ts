@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import type { PolicyBundleConfig, PolicyConfig } from '../config/schema.js';
+import { DOWNLOAD_TIMEOUT_MS } from './config-schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { createFileBundleSource } from './bundle-source-file.js';
@@ -87,7 +88,7 @@ function createSource(config: PolicyBundleConfig, where: string, deps: PolicySer
     fetch: deps.fetch ?? globalThis.fetch,
     ...(bearerToken !== undefined ? { bearerToken } : {}),
     longPollingTimeoutS: download?.long_polling_timeout_s ?? 0,
-    timeoutMs: download?.timeout_ms ?? 30_000,
+    timeoutMs: download?.timeout_ms ?? DOWNLOAD_TIMEOUT_MS,
   });
 }
 

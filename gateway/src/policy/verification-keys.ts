@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { PolicyVerificationConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { BundleVerification, SigningAlgorithm, VerificationKey } from './bundle-signature.js';
-import { SIGNING_ALGORITHMS } from './bundle-signature.js';
+import { DEFAULT_SIGNING_ALGORITHM, SIGNING_ALGORITHMS } from './bundle-signature.js';
 import { DEVELOPMENT_KEY_ID, DEVELOPMENT_SCOPE } from './development-key.js';
 
 export interface ResolvedVerification {
@@ -33,7 +33,7 @@ function checkKeyFits(key: KeyObject, algorithm: SigningAlgorithm, where: string
 }
 
 function algorithmOf(value: string | undefined, where: string): SigningAlgorithm {
-  const algorithm = value ?? 'RS256';
+  const algorithm = value ?? DEFAULT_SIGNING_ALGORITHM;
   if (!(SIGNING_ALGORITHMS as readonly string[]).includes(algorithm)) throw configError(`${where}: unsupported algorithm "${algorithm}".`);
   return algorithm as SigningAlgorithm;
 }

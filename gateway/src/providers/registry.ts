@@ -5,6 +5,7 @@
 import { Registry } from 'prom-client';
 import type { Agent, Dispatcher } from 'undici';
 import type { GatewayConfig, HttpProviderConfig, ModelConfig } from '../config/schema.js';
+import { ANTHROPIC_MAX_TOKENS, ANTHROPIC_VERSION } from './config-schema.js';
 import { createCircuitBreaker, type CircuitState } from '../routing/circuit-breaker.js';
 import { createLatencyTracker } from '../routing/latency-tracker.js';
 import { createRoutedProvider, type AliasRoute, type RoutedTarget } from '../routing/routed-provider.js';
@@ -20,7 +21,7 @@ import { createOpenAIBackend } from './openai.js';
 import { createTokenFileReader } from './token-file.js';
 import { createTranslatingProvider, type Backend } from './translating-provider.js';
 import type { Provider, TokenUsage } from './types.js';
-import type { ComponentStatus } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 
 export interface ModelRoute {
   model: ModelConfig;
@@ -107,7 +108,7 @@ interface Timeouts {
 }
 
 function timeoutsOf(p: HttpProviderConfig): Timeouts {
-  return { timeoutMs: p.timeout_ms ?? 120000, idleTimeoutMs: p.stream_idle_timeout_ms ?? p.timeout_ms ?? 120000 };
+  return { timeoutMs: p.timeout_ms, idleTimeoutMs: p.stream_idle_timeout_ms };
 }
 
 function buildBackend(p: GatewayConfig['providers'][number], deps: ProviderDeps, dispatcher: (p: HttpProviderConfig) => Dispatcher): Backend {
@@ -131,7 +132,7 @@ function buildBackend(p: GatewayConfig['providers'][number], deps: ProviderDeps,
         ...timeouts,
       });
     case 'anthropic':
-      return createAnthropicBackend({ name: p.name, baseUrl, ...withKey, version: p.anthropic_version ?? '2023-06-01', defaultMaxTokens: p.default_max_tokens ?? 4096, ...timeouts });
+      return createAnthropicBackend({ name: p.name, baseUrl, ...withKey, version: p.anthropic_version ?? ANTHROPIC_VERSION, defaultMaxTokens: p.default_max_tokens ?? ANTHROPIC_MAX_TOKENS, ...timeouts });
     case 'bedrock': {
       const sessionToken = deps.providerKeys.get(`${p.name}/session_token`);
       const credentials = {
@@ -152,7 +153,7 @@ function buildBackend(p: GatewayConfig['providers'][number], deps: ProviderDeps,
 function passthroughHeaders(p: HttpProviderConfig, key: string | undefined): Record<string, string> {
   if (key === undefined) return {};
   if (p.type === 'azure') return { 'api-key': key };
-  if (p.type === 'anthropic') return { 'x-api-key': key, 'anthropic-version': p.anthropic_version ?? '2023-06-01' };
+  if (p.type === 'anthropic') return { 'x-api-key': key, 'anthropic-version': p.anthropic_version ?? ANTHROPIC_VERSION };
   if (p.type === 'gemini') return { 'x-goog-api-key': key };
   return { authorization: `Bearer ${key}` };
 }

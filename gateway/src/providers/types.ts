@@ -1,6 +1,7 @@
 // The contract between the pipeline and a model provider: a call in the caller's API that
 // answers with a JSON body or a stream of server-sent events in that same API's format. A
 // provider whose native API differs translates both ways inside itself.
+import type { ModelApi } from '../api-names.js';
 import type { SseEvent } from './sse.js';
 
 /** Token counts as recorded in audit records and metrics. */
@@ -12,7 +13,7 @@ export interface TokenUsage {
 
 export interface UpstreamRequest {
   /** The caller's API, e.g. `openai.chat`. */
-  api: string;
+  api: ModelApi;
   /** The caller's body in its API's wire format. The routing layer sets `model` per target. */
   body: Record<string, unknown>;
   stream: boolean;
@@ -63,7 +64,7 @@ export interface Provider {
   readonly name: string;
   readonly type: string;
   /** Whether this provider can answer requests made in `api`. */
-  supports(api: string): boolean;
+  supports(api: ModelApi): boolean;
   call(request: UpstreamRequest, call: ProviderCall): Promise<ProviderResult>;
 }
 

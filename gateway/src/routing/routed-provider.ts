@@ -2,6 +2,7 @@
 // a failing target with backoff while nothing has reached the caller, falls back to the next
 // target (translating formats as needed), and records every attempt. A stream counts as started
 // once its first event arrives; nothing is retried after that.
+import type { ModelApi } from '../api-names.js';
 import { GatewayError, isGatewayError, toGatewayError } from '../errors.js';
 import type { RoutingConfig, RoutingStrategy } from '../config/schema.js';
 import { isRetryable, retryAfterOf, upstreamError, upstreamStatusOf } from '../providers/upstream-error.js';
@@ -71,7 +72,7 @@ function restingFor(targets: readonly RoutedTarget[], now: number): number {
 export function createRoutedProvider(alias: AliasRoute, deps: RouterDeps): Provider {
   const { config, clock, metrics } = deps;
 
-  function candidates(api: string, policyRoute: unknown): { route: AliasRoute; targets: RoutedTarget[] } {
+  function candidates(api: ModelApi, policyRoute: unknown): { route: AliasRoute; targets: RoutedTarget[] } {
     const constraint = readPolicyRoute(policyRoute);
     let route = alias;
     if (constraint.model !== undefined && constraint.model !== alias.name) {

@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger.js';
 export interface ReloadReport {
   /** Settings now in effect, by path. */
   applied: string[];
-  /** Top-level sections (and `provider keys`) that differ from the running process and wait for a restart. */
+  /** Top-level sections (and `provider keys`, `secret files`) that differ from the running process and wait for a restart. */
   restartRequired: string[];
 }
 
@@ -37,6 +37,8 @@ export function planReload(started: LoadedConfig, live: Readonly<GatewayConfig>,
   }
   // Only that they differ is said: the keys themselves never reach a log.
   if (!sameKeys(started.providerKeys, next.providerKeys)) restartRequired.push('provider keys');
+  // The same for the secret files the configuration names: a changed token or key waits for a restart.
+  if (!isDeepStrictEqual(started.secrets, next.secrets)) restartRequired.push('secret files');
   return { applied, restartRequired };
 }
 

@@ -1,26 +1,19 @@
-// Headers sent with every trace export, read from a file so collector credentials stay out of the
-// config file and out of logs: one `Name: value` per line, blank lines and `#` comments ignored.
-import { readFileSync } from 'node:fs';
-import { GatewayError } from '../errors.js';
+// Headers sent with every trace export, read from a file (by the configuration loader) so collector
+// credentials stay out of the config file and out of logs: one `Name: value` per line, blank lines
+// and `#` comments ignored.
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-export function readOtlpHeaders(path: string): Record<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new GatewayError('GW_ERR_CONFIG_INVALID', { cause, detail: `telemetry.otlp.headers_file: cannot read ${path}` });
-  }
+/** The headers in `text`, or the number of the first line that is not a header. */
+export function parseOtlpHeaders(text: string): { headers: Record<string, string> } | { badLine: number } {
   const headers: Record<string, string> = {};
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    // The line itself may hold a credential: only its number is reported.
-    if (!HEADER_NAME.test(name)) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `telemetry.otlp.headers_file: line ${i + 1} is not "Name: value"` });
+    if (!HEADER_NAME.test(name)) return { badLine: i + 1 };
     headers[name.toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return headers;
+  return { headers };
 }

@@ -8,7 +8,6 @@ import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, Trace
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { ProviderConfig, TelemetryConfig } from '../config/schema.js';
 import { genAiProviderNames } from './gen-ai.js';
-import { readOtlpHeaders } from './otlp-headers.js';
 import { openRequestTrace, type RequestTrace } from './request-trace.js';
 
 export const TRACER_NAME = 'palisade-gateway';
@@ -34,6 +33,8 @@ export interface TracingDeps {
   gatewayId: string;
   providers: readonly ProviderConfig[];
   clock: () => number;
+  /** Sent with every export: the headers of `otlp.headers_file`, read by the configuration loader. */
+  otlpHeaders: Readonly<Record<string, string>>;
 }
 
 export function createTracing(config: TelemetryConfig, deps: TracingDeps): Tracing {
@@ -46,7 +47,7 @@ export function createTracing(config: TelemetryConfig, deps: TracingDeps): Traci
   }
   const exporter = new OTLPTraceExporter({
     url: tracesUrl(otlp.endpoint),
-    headers: otlp.headers_file !== undefined ? readOtlpHeaders(otlp.headers_file) : {},
+    headers: { ...deps.otlpHeaders },
     timeoutMillis: otlp.timeout_ms,
   });
   const provider = new TracerProvider({

@@ -1,6 +1,7 @@
 // AuditRecordV1: the one record the gateway emits per decision and per outcome, and the ledger stores as canonical JSON.
 
-export type AuditPhase = 'decision' | 'outcome';
+/** `console`: an action of a person in the audit console (sign-in, search, opening a record, export, erasure). */
+export type AuditPhase = 'decision' | 'outcome' | 'console';
 export type AuthMethod = 'api_key' | 'oidc' | 'introspection' | 'proxy' | 'none';
 
 export interface AuditPrincipal {
@@ -98,6 +99,24 @@ export interface AuditLimits {
   remaining?: number;
 }
 
+export type AuditConsoleActionName = 'sign_in' | 'sign_in_refused' | 'sign_out' | 'search' | 'open_record' | 'export' | 'erase';
+
+/** What a person did in the audit console; on `console` records only. The principal is that person. */
+export interface AuditConsoleAction {
+  action: AuditConsoleActionName;
+  /** The search filters or export query, as given (never prompt text: the console has none to give). */
+  query?: Record<string, string>;
+  /** The decisions opened or exported. */
+  decision_ids?: string[];
+  /** The data subject looked up or erased. */
+  subject?: string;
+  result: 'ok' | 'refused';
+  /** Why an action was refused, as an error code. */
+  reason?: string;
+  /** How many records the action returned or exported. */
+  count?: number;
+}
+
 export interface AuditRecordV1 {
   schema_version: 1;
   /** UUIDv7. */
@@ -122,4 +141,6 @@ export interface AuditRecordV1 {
   redaction?: AuditRedaction;
   /** Why a request was refused before or outside the policy (identity, limits, audit). */
   error?: { code: string; message: string };
+  /** The console action, on `console` records. */
+  console?: AuditConsoleAction;
 }

@@ -48,6 +48,8 @@ export { openNote, signNote, type NoteSignature, type OpenedNote } from './signe
 export { formatCheckpoint, openCheckpoint, parseCheckpoint, type Checkpoint, type CheckpointInput } from './checkpoint.js';
 export type {
   AuditClassification,
+  AuditConsoleAction,
+  AuditConsoleActionName,
   AuditContent,
   AuditContentCommitment,
   AuditContentMode,

@@ -1,6 +1,6 @@
 // Per-subject secrets on disk, one small file per (issuer, subject), wrapped under a master key; erasing a subject deletes its file.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUBJECT_SECRET_SIZE, deriveSubjectKeys, seal, unseal, type Sealed, type SubjectKeys } from '@palisade/audit-core';
 import { AuditError } from './errors.js';
@@ -90,13 +90,21 @@ export class SubjectKeyStore {
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
         this.#dirReady = true;
       }
-      // 'wx' fails when another gateway created the key first; that key then wins for everyone.
-      const handle = await open(join(this.dir, name), 'wx', 0o600);
+      // The key is written whole under a name of its own, then linked into place: link fails when
+      // another writer (a gateway sharing this folder, or a concurrent request here) published its
+      // key first, and that complete key then wins for everyone. A reader never sees a partial file.
+      const staged = join(this.dir, `.${name}.${randomBytes(8).toString('hex')}.tmp`);
+      const handle = await open(staged, 'wx', 0o600);
       try {
         await handle.writeFile(`${JSON.stringify(file)}\n`);
         if (this.#fsync) await handle.sync();
       } finally {
         await handle.close();
+      }
+      try {
+        await link(staged, join(this.dir, name));
+      } finally {
+        await unlink(staged).catch(() => undefined);
       }
       if (this.#fsync) await syncDir(this.dir);
     } catch (err) {

@@ -4,9 +4,10 @@
 // piece of evidence is an independent chance of an attack).
 
 import { profileText, type TextProfile } from '../text-profile.js';
+import type { ClassifyWork } from '../work.js';
 import type { InjectionResult } from '../types.js';
 import { findEncodedPayloads, MAX_DEPTH, REVERSED_WORDS, ROT13_WORDS } from './decode-payloads.js';
-import { findHiddenUnicode } from './hidden-unicode.js';
+import { findHiddenUnicode, type HiddenUnicode } from './hidden-unicode.js';
 import { injectionModel, type InjectionModel } from './injection-model.js';
 import { INJECTION_RULES, type InjectionRule } from './injection-rules.js';
 import { findIntentCues, foldForCues, type IntentCue } from './intent-cues.js';
@@ -230,9 +231,28 @@ function copyNew(found: InjectionEvidence, evidence: InjectionEvidence): boolean
   return added;
 }
 
+export type DecodeBudget = { chars: number; payloads: number; depth: number };
+
+/** Whether words of the rules show spelled in rot13 or backwards, so such text is worth decoding. */
+export interface EncodingHints {
+  rot13: boolean;
+  reversed: boolean;
+}
+
+export function hintsOf(triggers: ReadonlySet<string>): EncodingHints {
+  return { rot13: ROT13_TRIGGERS.some((t) => triggers.has(t)), reversed: REVERSED_TRIGGERS.some((t) => triggers.has(t)) };
+}
+
 /** Decodes payloads in `text`, reads them, and decodes what they contain in turn, up to MAX_DEPTH. */
-function readEncoded(text: string, lower: string, triggers: ReadonlySet<string>, depth: number, budget: { chars: number; payloads: number; depth: number }, evidence: InjectionEvidence): void {
-  const hints = { rot13: ROT13_TRIGGERS.some((t) => triggers.has(t)), reversed: REVERSED_TRIGGERS.some((t) => triggers.has(t)) };
+function readEncoded(
+  text: string,
+  lower: string,
+  triggers: ReadonlySet<string>,
+  depth: number,
+  budget: DecodeBudget,
+  evidence: InjectionEvidence,
+  hints: EncodingHints = hintsOf(triggers),
+): void {
   for (const payload of findEncodedPayloads(text, lower, hints, budget)) {
     budget.depth = Math.max(budget.depth, depth + 1);
     const decodedLower = payload.text.toLowerCase();
@@ -275,54 +295,118 @@ function addIntentEvidence(found: InjectionEvidence, cues: readonly IntentCue[],
   }
 }
 
-/** Adds what one text shows to `evidence` (shared across the messages of one prompt). */
-export function collectInjectionEvidence(profile: TextProfile, evidence: InjectionEvidence, model: InjectionModel = injectionModel): void {
+export function newDecodeBudget(): DecodeBudget {
+  return { chars: 0, payloads: 0, depth: 0 };
+}
+
+/** Adds the evidence of hidden characters, and of text spelled in tag characters, to `evidence`. */
+export function addHiddenUnicode(hidden: HiddenUnicode, evidence: InjectionEvidence): void {
+  if (hidden.tags > 0) addMax(evidence, 'hidden:tags', 'hidden_unicode', WEIGHT_TAGS);
+  if (hidden.bidi > 0) addMax(evidence, 'hidden:bidi', 'hidden_unicode', WEIGHT_BIDI);
+  if (hidden.zeroWidth > 0) {
+    const weight = hidden.zeroWidth >= MANY_ZERO_WIDTH ? WEIGHT_MANY_ZERO_WIDTH : WEIGHT_FEW_ZERO_WIDTH;
+    addMax(evidence, 'hidden:zero-width', 'hidden_unicode', weight);
+  }
+  // Text smuggled in tag characters is read like any other text. Its rules count at full weight
+  // even where the text also says them openly in a damped way.
+  if (hidden.decodedTags.length > 0) {
+    const found: InjectionEvidence = new Map();
+    applyRules(hidden.decodedTags.toLowerCase(), hidden.decodedTags.toLowerCase(), found);
+    for (const [key, { signal, weight }] of found) addMax(evidence, key, signal, weight);
+  }
+}
+
+/** What the later steps of reading a text need from its first: the forms of the text and what they showed. */
+export interface PlainReading {
+  text: string;
+  lower: string;
+  /** NFKC with look-alikes folded, lower case: `lower` for ASCII text. */
+  normalised: string;
+  /** `normalised` with spaced-out letters and leetspeak undone, or null when there was none. */
+  undone: string | null;
+  triggers: ReadonlySet<string>;
+  /** The text asks about attacks in so many words. */
+  asks: boolean;
+}
+
+/**
+ * Adds the phrase rules, intent cues and template break-outs of a text (or of one window of a long
+ * text) to `evidence`. `kind` is that of the whole text; `atStart` says the text opens the prompt.
+ */
+export function readPlain(profile: TextProfile, evidence: InjectionEvidence, kind: DocumentKind, atStart: boolean): PlainReading {
   const text = profile.text;
   const lower = profile.lower;
-  let normalised = lower;
-  if (profile.nonAscii) {
-    const hidden = findHiddenUnicode(text);
-    if (hidden.tags > 0) addMax(evidence, 'hidden:tags', 'hidden_unicode', WEIGHT_TAGS);
-    if (hidden.bidi > 0) addMax(evidence, 'hidden:bidi', 'hidden_unicode', WEIGHT_BIDI);
-    if (hidden.zeroWidth > 0) {
-      const weight = hidden.zeroWidth >= MANY_ZERO_WIDTH ? WEIGHT_MANY_ZERO_WIDTH : WEIGHT_FEW_ZERO_WIDTH;
-      addMax(evidence, 'hidden:zero-width', 'hidden_unicode', weight);
-    }
-    // Text smuggled in tag characters is read like any other text.
-    if (hidden.decodedTags.length > 0) applyRulesToDerived(hidden.decodedTags.toLowerCase(), evidence);
-    normalised = normalisePrompt(text, false);
-  }
+  const normalised = profile.nonAscii ? normalisePrompt(text, false) : lower;
   const { cues, defence } = findIntentCues(foldForCues(normalised, !profile.nonAscii));
   const asks = ASKS_ABOUT.test(lower);
   const discussion = asks || (defence && lower.includes('?'));
-  const kind = new DocumentKind(text, lower);
   const found: InjectionEvidence = new Map();
   const triggers = applyRules(lower, text, found);
   if (discussion && found.size > 0) dampQuoted(lower, found);
   const cuesOutside = discussion && cues.length > 0 ? new Set(findIntentCues(foldForCues(normalised.replace(QUOTED, ' " '), !profile.nonAscii)).cues.map((c) => c.key)) : null;
   addIntentEvidence(found, cues, cuesOutside, kind, evidence);
-  // What only shows after folding look-alikes and removing invisible characters was hidden on purpose.
-  if (normalised !== lower && applyRulesToDerived(normalised, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
-  // NFKC can turn other characters into digits, so only an ASCII text without digits has none.
-  const undone = undoObfuscation(normalised, profile.digit || profile.nonAscii);
-  if (undone !== null && applyRulesToDerived(undone, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
   // Break-outs close a JSON object or array, or an element; prose has neither sign.
   if (lower.includes('}') || lower.includes(']')) {
     if (ROLE_BREAKOUT.test(lower)) addMax(evidence, 'breakout:role', 'fake_system_message', WEIGHT_ROLE_BREAKOUT);
-    if (OPENS_BY_CLOSING.test(lower)) addMax(evidence, 'breakout:opening', 'fake_system_message', WEIGHT_OPENS_BY_CLOSING);
+    if (atStart && OPENS_BY_CLOSING.test(lower)) addMax(evidence, 'breakout:opening', 'fake_system_message', WEIGHT_OPENS_BY_CLOSING);
     if (KEY_BREAKOUT.test(lower)) addMax(evidence, 'breakout:key', 'fake_system_message', WEIGHT_BREAKOUT);
   }
   if (lower.includes('</') && TAG_BREAKOUT.test(lower)) addMax(evidence, 'breakout:tag', 'fake_system_message', WEIGHT_BREAKOUT);
-  const budget = { chars: 0, payloads: 0, depth: 0 };
-  readEncoded(text, lower, triggers, 0, budget, evidence);
-  const work = profile.work;
-  work.decodedPayloads += budget.payloads;
-  work.decodedChars += budget.chars;
-  work.decodeDepth = Math.max(work.decodeDepth, budget.depth);
+  // NFKC can turn other characters into digits, so only an ASCII text without digits has none.
+  const undone = undoObfuscation(normalised, profile.digit || profile.nonAscii);
+  return { text, lower, normalised, undone, triggers, asks };
+}
 
-  const probability = model.score(undone ?? normalised, work);
-  let weight = modelWeight(probability, model.threshold);
-  if (weight > WEIGHT_MODEL_UNADDRESSED && !ADDRESSES_THE_MODEL.test(undone ?? normalised)) weight = WEIGHT_MODEL_UNADDRESSED;
+/**
+ * What only shows once look-alikes are folded, invisible characters removed, or spacing and
+ * leetspeak undone, was hidden on purpose. Read after the plain evidence of the whole text is in.
+ */
+export function addObfuscated(derived: Pick<PlainReading, 'normalised' | 'lower' | 'undone'>, evidence: InjectionEvidence): void {
+  if (derived.normalised !== derived.lower && applyRulesToDerived(derived.normalised, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
+  if (derived.undone !== null && applyRulesToDerived(derived.undone, evidence)) addMax(evidence, 'obfuscation', 'obfuscation', WEIGHT_OBFUSCATION);
+}
+
+/** Reads the encoded payloads of a text within `budget`, and counts them in `work`. Read last, before the model. */
+export function addEncoded(text: string, lower: string, triggers: ReadonlySet<string>, hints: EncodingHints, budget: DecodeBudget, work: ClassifyWork, evidence: InjectionEvidence): void {
+  const before = { payloads: budget.payloads, chars: budget.chars };
+  readEncoded(text, lower, triggers, 0, budget, evidence, hints);
+  work.decodedPayloads += budget.payloads - before.payloads;
+  work.decodedChars += budget.chars - before.chars;
+  work.decodeDepth = Math.max(work.decodeDepth, budget.depth);
+}
+
+/** Adds what one text shows to `evidence` (shared across the messages of one prompt). */
+export function collectInjectionEvidence(profile: TextProfile, evidence: InjectionEvidence, model: InjectionModel = injectionModel): void {
+  if (profile.nonAscii) addHiddenUnicode(findHiddenUnicode(profile.text), evidence);
+  const kind = new DocumentKind(profile.text, profile.lower);
+  const reading = readPlain(profile, evidence, kind, true);
+  addObfuscated(reading, evidence);
+  addEncoded(reading.text, reading.lower, reading.triggers, hintsOf(reading.triggers), newDecodeBudget(), profile.work, evidence);
+  const read = reading.undone ?? reading.normalised;
+  addModelEvidence(model.score(read, profile.work), model.threshold, () => ADDRESSES_THE_MODEL.test(read), reading.asks, kind, evidence);
+}
+
+/**
+ * The text the model reads for `profile`'s text: normalised, with obfuscation undone. Reading the
+ * slices of a long text one by one gives, joined, what reading it whole gives.
+ */
+export function modelText(profile: TextProfile): string {
+  const normalised = profile.nonAscii ? normalisePrompt(profile.text, false) : profile.lower;
+  return undoObfuscation(normalised, profile.digit || profile.nonAscii) ?? normalised;
+}
+
+/** Whether the model's text addresses the model ("you", "assistant"). */
+export function addressesTheModel(read: string): boolean {
+  return ADDRESSES_THE_MODEL.test(read);
+}
+
+/**
+ * Adds the model's evidence, last, once the rest of a text's evidence is in. `addresses` says
+ * whether the text addresses the model, asked only when it matters.
+ */
+export function addModelEvidence(probability: number, threshold: number, addresses: () => boolean, asks: boolean, kind: DocumentKind, evidence: InjectionEvidence): void {
+  let weight = modelWeight(probability, threshold);
+  if (weight > WEIGHT_MODEL_UNADDRESSED && !addresses()) weight = WEIGHT_MODEL_UNADDRESSED;
   // Formal prose, and questions about attacks in so many words (jailbreaks say "detect" and
   // "prevent" too), but not code: instructions to slip code into an answer come with code, and the
   // model knows them. Below WEIGHT_MODEL_SUPPORT the model detects nothing alone, so the check is

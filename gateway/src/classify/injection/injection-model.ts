@@ -23,6 +23,10 @@ export interface InjectionModelFile {
 export interface InjectionModel {
   /** Probability in [0, 1] that the text is an injection or jailbreak; the highest over its windows. */
   score(normalised: string, work?: ClassifyWork): number;
+  /** How many windows `score` reads in a text of `length` characters. */
+  windowCount(length: number): number;
+  /** The highest probability over windows [first, first + count) of those `score` reads: a long text scored a few windows at a time. */
+  scoreWindows(normalised: string, first: number, count: number, work?: ClassifyWork): number;
   readonly threshold: number;
 }
 
@@ -73,21 +77,33 @@ export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
     return 1 / (1 + Math.exp(-z));
   }
 
+  function windowCount(length: number): number {
+    return length <= file.window ? 1 : Math.ceil((length - file.window) / file.stride) + 1;
+  }
+
+  function scoreWindows(normalised: string, first: number, count: number, work?: ClassifyWork): number {
+    const length = normalised.length;
+    if (length <= file.window) {
+      if (first > 0 || count < 1) return 0;
+      if (work !== undefined) work.modelWindows++;
+      return windowScore(normalised, 0, length);
+    }
+    let best = 0;
+    const last = Math.min(windowCount(length), first + count);
+    for (let k = first; k < last; k++) {
+      const from = k * file.stride;
+      if (work !== undefined) work.modelWindows++;
+      best = Math.max(best, windowScore(normalised, from, Math.min(length, from + file.window)));
+    }
+    return best;
+  }
+
   return {
     threshold: file.threshold,
+    windowCount,
+    scoreWindows,
     score(normalised: string, work?: ClassifyWork): number {
-      if (normalised.length <= file.window) {
-        if (work !== undefined) work.modelWindows++;
-        return windowScore(normalised, 0, normalised.length);
-      }
-      let best = 0;
-      for (let from = 0; from < normalised.length; from += file.stride) {
-        const to = Math.min(normalised.length, from + file.window);
-        if (work !== undefined) work.modelWindows++;
-        best = Math.max(best, windowScore(normalised, from, to));
-        if (to === normalised.length) break;
-      }
-      return best;
+      return scoreWindows(normalised, 0, windowCount(normalised.length), work);
     },
   };
 }

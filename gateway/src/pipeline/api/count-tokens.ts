@@ -11,7 +11,7 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import { createMeteredPublish } from '../../audit/metered-publish.js';
 import { contentModeOf } from '../../audit/commitment.js';
-import { decisionRecord, type RecordBase } from '../../audit/records.js';
+import type { RecordBase } from '../../audit/records.js';
 import { sendError } from '../../http/error-body.js';
 import { arr, obj } from '../../providers/translate/json-shapes.js';
 import { estimateTokensOf } from '../../tokens/estimate-tokens.js';
@@ -23,7 +23,9 @@ import { numericParams, parsedFrom, readTable } from '../fields/parsed-request.j
 import type { ReadOptions } from '../fields/read-body.js';
 import { obj as objSpec, type Spec } from '../fields/spec.js';
 import { policyRecord } from '../policy-record.js';
-import { stateOf } from '../request-state.js';
+import { openContext } from '../steps/context.js';
+import { decide, denialOf } from '../steps/decide.js';
+import { recordDecision } from '../steps/record.js';
 import type { ParsedRequest } from './types.js';
 import { operatorsFromPolicy } from '../../redact/index.js';
 import { httpCall } from '../../providers/http-call.js';
@@ -103,40 +105,33 @@ async function providerCount(deps: PipelineDeps, logger: Logger, target: Anthrop
 
 export function createCountTokensHandler(deps: PipelineDeps): RequestHandler {
   const { config } = deps;
-  const publish = createMeteredPublish(deps);
+  const context = { ids: deps.ids, commit: deps.commit, publish: createMeteredPublish(deps) };
 
   return async (req: Request, res: Response) => {
-    const state = stateOf(res);
-    const principal = state.principal;
-    if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
+    const ctx = openContext(req, res, context);
+    const { state, principal } = ctx;
     // A body that cannot be read is refused and recorded by the error handler, with the catalogue's message.
     const parsed = parseCountTokens(req.body, { unknownFields: config.ingress.unknown_fields[COUNT_TOKENS_ROUTE] ?? 'refuse' });
     const route = deps.providers.resolve(parsed.model);
     // The name stays out of the record: a caller-chosen string that is not a configured model.
     if (!route) throw new GatewayError('GW_ERR_MODEL_NOT_FOUND');
 
-    const { summary: classification } = classifySlots(deps.classifier, parsed.slots);
+    const { summary: classification } = await classifySlots(deps.classifier, parsed.slots);
     const input = requestDecisionInput(parsed, classification, { principal, route: COUNT_TOKENS_ROUTE, startedAt: state.startedAt, gatewayId: config.server.gateway_id, clientAddress: req.socket.remoteAddress });
-    const result = deps.policy.evaluate('request', input);
-    deps.metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
+    const result = decide(deps, input);
 
     const request: AuditRecordV1['request'] = { api: parsed.api, route: COUNT_TOKENS_ROUTE, model_requested: parsed.model, stream: false };
     const base: RecordBase = { decisionId: state.decisionId, gatewayId: config.server.gateway_id, principal, request, contentMode: contentModeOf(result.output?.audit) };
-    const record = decisionRecord(deps.ids, base, { classification, policy: policyRecord(result, input) });
-    const denied = result.allow
-      ? undefined
-      : result.error
-        ? new GatewayError(result.error.code)
-        : new GatewayError('GW_ERR_POLICY_DENIED', { detail: result.reasons.map((r) => r.message).join(' '), ...(result.output?.status !== undefined ? { status: result.output.status } : {}) });
+    const denied = denialOf(result);
     // Only a body the policy left as it is may leave: a count is not worth a redaction of its own.
     const target = denied || Object.keys(operatorsFromPolicy(result.output?.redact)).length > 0 ? undefined : anthropicTarget(deps, route);
     const estimate = denied ? 0 : estimateTokensOf(inputTexts(parsed));
-    record.outcome = { status: denied ? denied.status : 200, latency_ms: deps.clock() - state.startedAt };
-    if (denied) record.outcome.error = { code: denied.code, message: denied.message };
+    const outcome: NonNullable<AuditRecordV1['outcome']> = { status: denied ? denied.status : 200, latency_ms: deps.clock() - state.startedAt };
+    if (denied) outcome.error = { code: denied.code, message: denied.message };
     // A count from the provider arrives after the record is committed; the estimate is known now.
-    else if (!target) record.outcome.usage = { prompt_tokens: estimate, completion_tokens: 0, total_tokens: estimate };
-    await deps.commit.attach(record, base.contentMode ?? 'hash', !denied && !target ? { request: parsed.promptTexts, response: JSON.stringify({ input_tokens: estimate }) } : { request: parsed.promptTexts });
-    await publish([record], 'decision');
+    else if (!target) outcome.usage = { prompt_tokens: estimate, completion_tokens: 0, total_tokens: estimate };
+    const parts = !denied && !target ? { request: parsed.promptTexts, response: JSON.stringify({ input_tokens: estimate }) } : { request: parsed.promptTexts };
+    await recordDecision(ctx.records, base, { classification, policy: policyRecord(result, input), outcome }, { mode: base.contentMode ?? 'hash', parts });
 
     for (const [name, value] of Object.entries(result.output?.headers ?? {})) res.setHeader(name, value);
     if (denied) {

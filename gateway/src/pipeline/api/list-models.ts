@@ -10,12 +10,15 @@ import type { AuditRecordV1 } from '@palisade/audit-core';
 import { GatewayError } from '../../errors.js';
 import type { ModelConfig } from '../../config/schema.js';
 import { createMeteredPublish } from '../../audit/metered-publish.js';
-import { decisionRecord, type RecordBase } from '../../audit/records.js';
+import type { RecordBase } from '../../audit/records.js';
 import type { PolicyResult } from '../../policy/index.js';
 import { buildDecisionInput, type DecisionInput } from '../decision-input.js';
 import type { PipelineDeps } from '../deps.js';
 import { policyRecord, type AuditPolicy } from '../policy-record.js';
 import { stateOf } from '../request-state.js';
+import { openContext } from '../steps/context.js';
+import { decide } from '../steps/decide.js';
+import { recordDecision } from '../steps/record.js';
 
 export const MODELS_ROUTE = '/v1/models';
 
@@ -65,12 +68,11 @@ function listingPolicy(evaluated: readonly Evaluated[], single: boolean): AuditP
 export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
   const created = Math.floor(deps.clock() / 1000);
   const createdAt = new Date(created * 1000).toISOString();
-  const publish = createMeteredPublish(deps);
+  const context = { ids: deps.ids, commit: deps.commit, publish: createMeteredPublish(deps) };
 
   return async (req: Request, res: Response) => {
-    const state = stateOf(res);
-    const principal = state.principal;
-    if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
+    const ctx = openContext(req, res, context);
+    const { state, principal } = ctx;
     const anthropic = state.shape === 'anthropic';
     const api = anthropic ? 'anthropic.messages' : 'openai.chat';
     const param = req.params['id'];
@@ -92,9 +94,7 @@ export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
         gatewayId: deps.config.server.gateway_id,
         ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
       });
-      const result = deps.policy.evaluate('request', input);
-      deps.metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
-      return { model, input, result };
+      return { model, input, result: decide(deps, input) };
     });
     const models = evaluated.filter((e) => e.result.allow).map((e) => e.model);
     // The id is the caller's to choose: it reaches the record only when it names a configured model.
@@ -104,12 +104,10 @@ export function createListModelsHandler(deps: PipelineDeps): RequestHandler {
     if (id !== undefined && candidates.length > 0) request.model_requested = id;
     const base: RecordBase = { decisionId: state.decisionId, gatewayId: deps.config.server.gateway_id, principal, request };
     const policy = listingPolicy(evaluated, id !== undefined);
-    const record = decisionRecord(deps.ids, base, policy ? { policy } : {});
-    record.outcome = { status: notFound ? notFound.status : 200, latency_ms: deps.clock() - state.startedAt };
-    if (notFound) record.outcome.error = { code: notFound.code, message: notFound.message };
+    const outcome = { status: notFound ? notFound.status : 200, latency_ms: deps.clock() - state.startedAt, ...(notFound ? { error: { code: notFound.code, message: notFound.message } } : {}) };
     // The record has no field for a list: the commitment to the names returned (a JSON array) lets an auditor check it.
-    else await deps.commit.attach(record, 'hash', { response: JSON.stringify(models.map((m) => m.name)) });
-    await publish([record], 'decision');
+    const content = notFound ? undefined : { mode: 'hash' as const, parts: { response: JSON.stringify(models.map((m) => m.name)) } };
+    await recordDecision(ctx.records, base, { policy, outcome }, content);
     if (notFound) throw notFound;
 
     res.setHeader('x-palisade-decision-id', state.decisionId);

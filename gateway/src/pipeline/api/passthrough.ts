@@ -13,13 +13,15 @@ import type { PassthroughConfig } from '../../config/schema.js';
 import { bodyCommitmentText } from '../../audit/body-commitment-text.js';
 import { contentModeOf } from '../../audit/commitment.js';
 import { createMeteredPublish } from '../../audit/metered-publish.js';
-import { decisionRecord, outcomeRecord, type RecordBase } from '../../audit/records.js';
+import type { RecordBase } from '../../audit/records.js';
 import { sendError } from '../../http/error-body.js';
 import { httpCall, type HttpCallOptions, type HttpResponse } from '../../providers/http-call.js';
 import { buildDecisionInput } from '../decision-input.js';
 import type { PipelineDeps } from '../deps.js';
 import { policyRecord } from '../policy-record.js';
-import { stateOf } from '../request-state.js';
+import { openContext } from '../steps/context.js';
+import { decide, denialOf } from '../steps/decide.js';
+import { recordDecision, recordOutcome } from '../steps/record.js';
 
 export const PASSTHROUGH_API = 'passthrough';
 
@@ -76,14 +78,13 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
   if (!upstream) throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `passthrough provider "${route.provider}" cannot be passed through` });
   const upstreamPath = route.upstream_path ?? route.route.replace(/^\/v1(?=\/|$)/, '');
   const http: HttpCallOptions = { provider: route.provider, dispatcher: upstream.dispatcher, clock: deps.clock, timeoutMs: upstream.timeoutMs, idleTimeoutMs: upstream.idleTimeoutMs };
-  const publish = createMeteredPublish(deps);
+  const context = { ids: deps.ids, commit: deps.commit, publish: createMeteredPublish(deps) };
   // Any content type, read as bytes; body-parser's errors map onto GW_ERR_BODY_TOO_LARGE and friends.
   const readBody = express.raw({ type: () => true, limit: route.max_body_bytes });
 
   return async (req: Request, res: Response) => {
-    const state = stateOf(res);
-    const principal = state.principal;
-    if (!principal) throw new GatewayError('GW_ERR_INTERNAL', { detail: 'no principal' });
+    const ctx = openContext(req, res, context);
+    const { state, principal } = ctx;
     if (!route.methods.includes(req.method)) throw new GatewayError('GW_ERR_NOT_FOUND', { detail: `${req.method} ${route.route}` });
     await new Promise<void>((resolve, reject) => readBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -102,8 +103,7 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
       gatewayId: deps.config.server.gateway_id,
       ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
     });
-    const result = deps.policy.evaluate('request', input);
-    deps.metrics.policyDecisions.inc({ entrypoint: 'request', allow: String(result.allow), error: result.error?.code ?? '' });
+    const result = decide(deps, input);
     const base: RecordBase = {
       decisionId: state.decisionId,
       gatewayId: deps.config.server.gateway_id,
@@ -112,13 +112,11 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
       contentMode: contentModeOf(result.output?.audit),
     };
     const mode = base.contentMode ?? 'hash';
-    const decision = decisionRecord(deps.ids, base, { classification, policy: policyRecord(result, input) });
     // What was asked is the request line (the path names the file or batch) and the body.
-    await deps.commit.attach(decision, mode, { request: [`${req.method} ${req.originalUrl}`, bodyCommitmentText(body)] });
-    await publish([decision], 'decision');
-    if (!result.allow) {
-      const err = result.error ? new GatewayError(result.error.code) : new GatewayError('GW_ERR_POLICY_DENIED', { detail: result.reasons.map((r) => r.message).join(' ') });
-      sendError(res, err, 'openai', { decisionId: state.decisionId, reasons: [...result.reasons] });
+    await recordDecision(ctx.records, base, { classification, policy: policyRecord(result, input) }, { mode, parts: { request: [`${req.method} ${req.originalUrl}`, bodyCommitmentText(body)] } });
+    const denial = denialOf(result);
+    if (denial) {
+      sendError(res, denial, 'openai', { decisionId: state.decisionId, reasons: [...result.reasons] });
       return;
     }
 
@@ -141,22 +139,16 @@ export function createPassthroughHandler(route: PassthroughConfig, deps: Pipelin
       answer = { res: upstreamRes, body: await readAnswer(upstreamRes, route.max_body_bytes, route.provider) };
     } catch (err) {
       if (abort.signal.aborted) {
-        const left = outcome(499);
-        left.error = { code: 'client_disconnected', message: 'The caller closed the connection.' };
-        await publish([outcomeRecord(deps.ids, base, left)], 'outcome');
+        await recordOutcome(ctx.records, base, { ...outcome(499), error: { code: 'client_disconnected', message: 'The caller closed the connection.' } });
         return;
       }
       const gwErr = toGatewayError(err);
       deps.metrics.upstreamErrors.inc({ provider: route.provider, code: gwErr.code });
-      const failed = outcome(gwErr.status);
-      failed.error = { code: gwErr.code, message: gwErr.message };
-      await publish([outcomeRecord(deps.ids, base, failed)], 'outcome');
+      await recordOutcome(ctx.records, base, { ...outcome(gwErr.status), error: { code: gwErr.code, message: gwErr.message } });
       throw gwErr;
     }
 
-    const answered = outcomeRecord(deps.ids, base, outcome(answer.res.status));
-    await deps.commit.attach(answered, mode, { response: bodyCommitmentText(answer.body) });
-    await publish([answered], 'outcome');
+    await recordOutcome(ctx.records, base, outcome(answer.res.status), {}, { mode, parts: { response: bodyCommitmentText(answer.body) } });
     res.writeHead(answer.res.status, { ...answerHeaders(answer.res.rawHeaders), 'content-length': answer.body.byteLength, 'x-palisade-decision-id': state.decisionId });
     res.end(answer.body);
   };

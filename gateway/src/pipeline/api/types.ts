@@ -1,5 +1,6 @@
 // The contract each served API (OpenAI chat, Anthropic messages, ...) implements so that one
 // request path can serve them all: how to read a request, and how to read and end its answers.
+import type { ModelApi } from '../../api-names.js';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import type { ErrorShape, GatewayError } from '../../errors.js';
 import type { SseEvent } from '../../providers/sse.js';
@@ -12,7 +13,7 @@ export type Usage = NonNullable<NonNullable<AuditRecordV1['outcome']>['usage']>;
 /** What the pipeline needs to know about a request, read once by the API's adapter. */
 export interface ParsedRequest {
   /** The API's name in policy input and audit records, e.g. `openai.chat`. */
-  api: string;
+  api: ModelApi;
   model: string;
   stream: boolean;
   /** Every string of the body the provider could read as words, with where it sits. */
@@ -31,7 +32,7 @@ export interface ParsedRequest {
 }
 
 export interface ApiAdapter {
-  readonly api: string;
+  readonly api: ModelApi;
   readonly route: string;
   readonly shape: ErrorShape;
   /** Checks the body against the API's field table; throws a 4xx GatewayError naming the field. */

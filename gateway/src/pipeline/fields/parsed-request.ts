@@ -1,4 +1,5 @@
 // The parts of a ParsedRequest every API reads the same way from its field table's reading.
+import type { ModelApi } from '../../api-names.js';
 import { GatewayError } from '../../errors.js';
 import { isObject, type Json } from '../../providers/translate/json-shapes.js';
 import { summariseWithTokens } from '../api/prompt-estimate.js';
@@ -29,7 +30,7 @@ export function readTable(body: unknown, spec: Spec, options: ReadOptions): Tabl
   return { body, slots: reading.slots, contentKinds: [...reading.kinds].sort() };
 }
 
-export function parsedFrom(api: string, read: TableRead, roles: readonly { role: string }[], params: Record<string, unknown>): ParsedRequest {
+export function parsedFrom(api: ModelApi, read: TableRead, roles: readonly { role: string }[], params: Record<string, unknown>): ParsedRequest {
   const texts = read.slots.map((s) => s.text);
   const promptTexts = read.slots.filter((s) => s.prompt).map((s) => s.text);
   return {
