@@ -8,30 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { generateNoteKey } from '@palisade/audit-core';
 import { scratchDir } from './fixtures.js';
 import { buildLedger, entryOffset } from './ledger-builder.js';
+import { auditCli as cli } from '../support/cli.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('palisade-audit', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;

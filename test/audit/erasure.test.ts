@@ -1,30 +1,17 @@
 // Crypto-shredding: content kept for a subject opens while its key exists; after erase it does not, its commitments cannot be tested, and every proof still verifies.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { canonicalBytes, commitContent, parseVerifier, verifyTlogProof, type AuditRecordV1 } from '@palisade/audit-core';
 import { ContentStore, SubjectKeyStore, openLogReader, openTileLog, subjectKeyFileName, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
+import { auditCli as cli } from '../support/cli.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const MASTER = Buffer.alloc(32, 0x42);
 const PROMPT = '["My SSN is 536-22-8726"]';
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('erasure', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;

@@ -1,10 +1,8 @@
 // Receipts (C2SP tlog-proof) for a decision: from a live log, from a ledger folder, from the CLI, and checked offline with the verifier key alone.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   canonicalBytes,
   formatTlogProof,
@@ -17,22 +15,11 @@ import {
 } from '@palisade/audit-core';
 import { openLogReader, openTileLog } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
+import { auditCli as cli } from '../support/cli.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const signer = parseSigner(generateNoteKey('audit.test/receipts', Buffer.alloc(32, 5)).skey);
 const verifier = parseVerifier(signer.vkey);
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** Decision n has id …-0000000000nn; its outcome follows it. */
 function decisionPair(n: number): AuditRecordV1[] {

@@ -1,16 +1,14 @@
 // Retention removes old entry bundles, never tiles: the log keeps verifying, old entries stay provable, newer ones stay readable.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { canonicalBytes, leafHash, openCheckpoint, parseVerifier, verifyInclusion } from '@palisade/audit-core';
 import { openTileLog, pruneLog, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
+import { auditCli as cli } from '../support/cli.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const ORIGIN = 'audit.test/retention/0';
 
 function entry(i: number): Uint8Array {
@@ -90,14 +88,3 @@ describe('retention', () => {
   });
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}

@@ -1,28 +1,15 @@
 // verify remembers what it saw: a log that shrank or rewrote its history since an earlier checkpoint fails, with a clear message.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { canonicalBytes } from '@palisade/audit-core';
 import { openTileLog, verifyLedger } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from './fixtures.js';
 import { testSigner } from './ledger-builder.js';
+import { auditCli as cli } from '../support/cli.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 async function writeLog(dir: string, count: number, change?: number): Promise<void> {
   await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import {
   classifierOptionsFromConfig,
-  classifyConfigSchema,
+  ClassifySchema,
   createClassifier,
   type ClassifyConfig,
   type CustomClassConfig,
@@ -94,7 +94,7 @@ test('a pathological pattern runs in linear time on a hostile input', { timeout:
 
 test('the configuration section validates with the exported schema and maps onto options', () => {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  const validate = ajv.compile<ClassifyConfig>(classifyConfigSchema);
+  const validate = ajv.compile<ClassifyConfig>(ClassifySchema);
   const config = { label_threshold: 0.6, min_score: 0.1, injection_threshold: 0.7, entity_types: ['US_SSN', 'EMAIL_ADDRESS'], custom_classes: [EMPLOYEE] };
   assert.equal(validate(config), true, JSON.stringify(validate.errors));
   assert.equal(validate({ custom_classes: [{ name: 'X1', patterns: [{ regex: 'x', flags: 'g' }] }] }), false);

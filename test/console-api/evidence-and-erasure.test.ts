@@ -1,6 +1,5 @@
 // Exports that an examiner checks offline with palisade-audit verify-evidence, and erasing a data subject from the console: content reads "erased", every record still verifies.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { generateNoteKey } from '@palisade/audit-core';
-import { PRIVILEGED_KEY, REPO, type TestGateway } from '../support/gateway.js';
+import { PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
 import { readLedgerRecords } from '../support/ledger.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath, makeTarGz } from '../policy/support.js';
 import { AUDITOR_KEY, READER_KEY, call, chat, eventually, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
+import { auditCli as cli } from '../support/cli.js';
 
 // Keeps every prompt and answer, so the console has content to show and erasure has something to destroy.
 const KEEP_ALL_REGO = `package palisade.request
@@ -21,17 +21,6 @@ decision := {"allow": true, "reasons": [], "audit": {"content": "full"}}
 `;
 const PROMPT = 'Summarise the claim of Jane, phone 555-0100.';
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 async function untar(gz: Buffer): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();

@@ -8,20 +8,10 @@ import { ANALYST_KEY, REPO, sha256, type TestGateway } from '../support/gateway.
 import { fromBase64Strict, leafHash, openCheckpoint, parseVerifier, verifyInclusion } from '@palisade/audit-core';
 import { entryBundleFiles, readLedgerRecords } from '../support/ledger.js';
 import { AUDITOR_KEY, call, chat, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
+import { auditCli as cli } from '../support/cli.js';
 
 const TSX = ['--conditions=development', '--import', 'tsx', 'audit-consumer/src/cli.ts'];
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...TSX, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** Starts `palisade-audit serve`; resolves with its base URL once it prints it. */
 function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {

@@ -41,8 +41,9 @@ describe('the start-up banner', () => {
       const output = await serveUntilListening(file);
       assert.match(output, /Palisade is listening on http:\/\/127\.0\.0\.1:\d+/);
       assert.match(output, /Demo API keys are configured; they are listed in README\.md/);
+      assert.match(output, /Audit console: http:\/\/127\.0\.0\.1:\d+\/console\/ \(sign in with an API key that has the role auditor; the demo one is in README\.md/);
       assert.match(output, /curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions -H "Authorization: Bearer \$PALISADE_API_KEY"/);
-      for (const key of ['sk-demo-analyst', 'sk-demo-privileged']) assert.ok(!output.includes(key), `${key} printed: ${output}`);
+      for (const key of ['sk-demo-analyst', 'sk-demo-privileged', 'sk-demo-auditor']) assert.ok(!output.includes(key), `${key} printed: ${output}`);
       assert.doesNotMatch(output, /\bsk-[A-Za-z0-9-]{6,}/, 'no key-shaped string at all');
     } finally {
       rmSync(dir, { recursive: true, force: true });

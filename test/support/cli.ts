@@ -22,3 +22,8 @@ export function runCli(bin: 'palisade' | 'palisade-audit', args: string[], optio
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** `palisade-audit ARGS…`, from the built package bin. */
+export function auditCli(...args: string[]): Promise<CliResult> {
+  return runCli('palisade-audit', args, { timeoutMs: 120_000 });
+}

@@ -5,7 +5,7 @@
 import { schemaAjv } from '@palisade/audit-core';
 import { GatewayError } from '../errors.js';
 import { createClassifier } from './classifier.js';
-import { classifierOptionsFromConfig, customClassSchema, type ClassifyConfig, type CustomClassConfig } from './config-schema.js';
+import { classifierOptionsFromConfig, CustomClassSchema, type ClassifyConfig, type CustomClassConfig } from './config-schema.js';
 import { LIMITS } from './custom-limits.js';
 import type { Classifier } from './types.js';
 
@@ -15,7 +15,7 @@ export interface ClassifierSource {
   prepare(bundle: { data: Record<string, unknown> }): () => void;
 }
 
-const validateClasses = schemaAjv('first-error').compile<CustomClassConfig[]>({ type: 'array', maxItems: LIMITS.classes, items: customClassSchema });
+const validateClasses = schemaAjv('first-error').compile<CustomClassConfig[]>({ type: 'array', maxItems: LIMITS.classes, items: CustomClassSchema });
 
 function bundleClasses(data: Record<string, unknown>): unknown {
   const palisade = data['palisade'];

@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { RE2JS } from 're2js';
 import { GatewayError } from '../errors.js';
 import type { CustomClassConfig } from './config-schema.js';
-import { customClassSchema } from './config-schema.js';
+import { CustomClassSchema } from './config-schema.js';
 import { boostForContext, hasContextBefore } from './context-words.js';
 import { LIMITS } from './custom-limits.js';
 import { isEntityType, type EntityInfo } from './entity-types.js';
@@ -19,7 +19,7 @@ const DEFAULT_PATTERN_SCORE = 0.5;
 const DEFAULT_KEYWORD_SCORE = 0.6;
 const SCORE_VALIDATED = 1;
 
-const validateClass = schemaAjv('all-errors').compile<CustomClassConfig>(customClassSchema);
+const validateClass = schemaAjv('all-errors').compile<CustomClassConfig>(CustomClassSchema);
 
 export interface CompiledCustom {
   recognizers: Recognizer[];

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { schemaAjv } from '@palisade/audit-core';
-import { classifierOptionsFromConfig, classifyConfigSchema, createClassifier, type ClassifyConfig } from '../classify/index.js';
+import { classifierOptionsFromConfig, ClassifySchema, createClassifier, type ClassifyConfig } from '../classify/index.js';
 import { ERRORS, GatewayError } from '../errors.js';
 
 export interface CliIo {
@@ -33,7 +33,7 @@ function loadClassifyConfig(file: string): ClassifyConfig {
   } catch (err) {
     throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `classify: cannot read ${file} as JSON.`, cause: err });
   }
-  const validate = schemaAjv('all-errors').compile<ClassifyConfig>(classifyConfigSchema);
+  const validate = schemaAjv('all-errors').compile<ClassifyConfig>(ClassifySchema);
   if (!validate(parsed)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
     throw new GatewayError('GW_ERR_CONFIG_INVALID', { detail: `classify: ${file}: ${problems}.` });

@@ -13,32 +13,6 @@ export function tableBegin(section: string): string {
 
 type Node = Readonly<Record<string, unknown>>;
 
-/**
- * Meanings for keys whose schema carries none, because that schema is not yet written with
- * descriptions. Each entry belongs in the schema as its `description`.
- */
-const MEANINGS_NOT_IN_SCHEMA: Readonly<Record<string, string>> = {
-  'classify.min_score': 'matches scoring below this are not reported (when absent: `0`)',
-  'classify.label_threshold': 'a match raises its label (`PII`, `PHI`, `SECRET`) at this score (when absent: `0.5`)',
-  'classify.injection_threshold': '`PROMPT_INJECTION` is reported at this injection score (when absent: `0.5`)',
-  'classify.entity_types': 'built-in entity types to look for (when absent: all)',
-  'classify.custom_classes':
-    'data classes of your own; policies see them exactly like built-in entity types; see [classification.md](classification.md)',
-  'classify.custom_classes[].name': 'the entity type reported, e.g. `EMPLOYEE_ID`; must not be a built-in type name',
-  'classify.custom_classes[].labels': 'labels raised when a match reaches the label threshold (when absent: none)',
-  'classify.custom_classes[].phi': 'part in the PHI rule: an identifier of a person, or health information',
-  'classify.custom_classes[].patterns': 'regular expressions in RE2 syntax (no backreferences or lookaround); a class needs `patterns`, `keywords` or both',
-  'classify.custom_classes[].patterns[].regex': 'the expression; one that does not compile stops the start with its path',
-  'classify.custom_classes[].patterns[].score': 'base score of a match, before context and validation (when absent: `0.5`)',
-  'classify.custom_classes[].patterns[].case_insensitive': 'match without regard to case',
-  'classify.custom_classes[].keywords': 'literal words or phrases (never regular expressions), matched on word boundaries',
-  'classify.custom_classes[].keyword_score': 'score of a keyword match (when absent: `0.6`)',
-  'classify.custom_classes[].keywords_case_sensitive': 'keywords match case-sensitively (when absent: `false`)',
-  'classify.custom_classes[].validator': 'a checksum every pattern match must pass: pass scores 1.0, fail drops the match',
-  'classify.custom_classes[].context': 'single words; one of them among the five words before a match raises its score',
-  'classify.custom_classes[].context_required': 'only matches with a context word before them are reported (when absent: `false`)',
-};
-
 function isNode(value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -106,9 +80,8 @@ interface Row {
   meaning: string;
 }
 
-function meaningOf(path: string, s: Node): string {
-  if (typeof s.description === 'string') return s.description;
-  return MEANINGS_NOT_IN_SCHEMA[path] ?? '';
+function meaningOf(s: Node): string {
+  return typeof s.description === 'string' ? s.description : '';
 }
 
 /** The object schema whose properties sit below `s`, for objects, lists of objects and maps of them. */
@@ -125,7 +98,7 @@ function rows(s: Node, path: string, out: Row[]): void {
   for (const [key, child] of Object.entries(s.properties)) {
     if (!isNode(child)) continue;
     const childPath = `${path}.${key}`;
-    out.push({ key: childPath, type: typeOf(child), default: defaultOf(child, required.has(key)), allowed: allowed(child), meaning: meaningOf(childPath, child) });
+    out.push({ key: childPath, type: typeOf(child), default: defaultOf(child, required.has(key)), allowed: allowed(child), meaning: meaningOf(child) });
     const nested = below(child, childPath);
     if (nested) rows(nested.node, nested.path, out);
   }
@@ -149,7 +122,7 @@ function sectionRows(section: string): Row[] {
   if (nested) rows(nested.node, nested.path, out);
   if (!nested || nested.path !== section) {
     const required = (GatewayConfigSchema.required as readonly string[] | undefined)?.includes(section) ?? false;
-    out.unshift({ key: section, type: typeOf(schema), default: defaultOf(schema, required), allowed: allowed(schema), meaning: meaningOf(section, schema) });
+    out.unshift({ key: section, type: typeOf(schema), default: defaultOf(schema, required), allowed: allowed(schema), meaning: meaningOf(schema) });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuditSchema } from '../audit/config-schema.js';
 import { CacheSchema } from '../cache/config-schema.js';
-import { classifyConfigSchema, type ClassifyConfig } from '../classify/config-schema.js';
+import { ClassifySchema } from '../classify/config-schema.js';
 import { ServerSchema } from '../http/config-schema.js';
 import { IdentitySchema } from '../identity/config-schema.js';
 import { BudgetsSchema, LimitsSchema, PricesSchema, RedisSchema } from '../limits/config-schema.js';
@@ -75,7 +75,7 @@ export const GatewayConfigSchema = Type.Object(
     budgets: BudgetsSchema,
     cache: CacheSchema,
     redis: Type.Optional(RedisSchema),
-    classify: Type.Unsafe<ClassifyConfig>({ ...classifyConfigSchema, default: {} }),
+    classify: ClassifySchema,
     redaction: RedactionSchema,
     answers: AnswersSchema,
     ingress: IngressSchema,

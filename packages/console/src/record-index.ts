@@ -129,6 +129,9 @@ export class RecordIndex {
       db.pragma('journal_mode = WAL');
       // The index is derived data: after a crash it is rebuilt, so it need not wait for the disk.
       db.pragma('synchronous = OFF');
+      // Index builds and searches at a million rows sort and walk more than the 2 MB default cache holds.
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
       const version = (db.pragma('user_version', { simple: true }) as number) ?? 0;
       if (version !== INDEX_VERSION) {
         for (const t of ['meta', 'logs', 'decisions', 'decision_reasons', 'decision_classes', 'checkpoints', 'erased']) db.exec(`DROP TABLE IF EXISTS ${t}`);
