@@ -116,6 +116,9 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	export PALISADE_TEST_KAFKA_BROKERS=$$brokers
 	echo "$$brokers"
 	step "node tests"
+	# The console's browser tests screenshot every page here; CI keeps the folder as an artefact.
+	export PALISADE_SCREENSHOTS=$(CURDIR)/artifacts/console-screenshots
+	mkdir -p "$$PALISADE_SCREENSHOTS"
 	# spec for people reading the log; one TAP file per pass in $$state for the totals printed at the end.
 	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh all "$$state" || failed+=(node-tests)
 	step "classification eval"

@@ -1,8 +1,8 @@
 // Heap snapshots of the running gateway and their difference per constructor. Node writes a
 // snapshot when the process gets the signal named by --heapsnapshot-signal, after a full garbage
-// collection, so what the snapshot holds is what is still reachable. A snapshot of a gateway under
-// load runs to hundreds of megabytes: the node table is scanned as bytes rather than parsed as one
-// JSON value, which would exceed V8's largest string.
+// collection, so what the snapshot holds is what is still reachable. The node table is scanned as
+// bytes rather than parsed as one JSON value: the snapshot of a larger heap would exceed V8's
+// largest string.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 

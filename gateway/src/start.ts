@@ -25,7 +25,7 @@ import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
 import type { ComponentStatus } from './health.js';
 import { createTracing } from './telemetry/tracing.js';
-import { startEmbeddedConsole, withConsole } from './audit-console/embedded-console.js';
+import { consoleReadiness, startEmbeddedConsole, withConsole } from './audit-console/embedded-console.js';
 import { createConfigReloader, type ReloadReport } from './telemetry/config-reload.js';
 
 export interface StartDeps {
@@ -124,6 +124,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     providers: providers.status(),
     limits: shared.limits.status(),
     cache: shared.cache.status(),
+    ...(auditConsole ? { console: consoleReadiness(auditConsole) } : {}),
   });
   let shuttingDown = false;
   let inflight = 0;

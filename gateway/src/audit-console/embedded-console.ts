@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { createConsole, isConsolePath, type AuditConsole, type ConsolePerson } from '@palisade/console';
 import type { GatewayConfig } from '../config/schema.js';
 import type { AuditSink } from '../audit/sink.js';
+import type { ComponentStatus } from '../health.js';
 import { API_KEY_ISSUER } from '../identity/index.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -63,4 +64,13 @@ export function withConsole(app: RequestListener, console: AuditConsole | undefi
     if (isConsolePath(req.url)) void console.handle(req, res);
     else app(req, res);
   };
+}
+
+/**
+ * The console's part in /readyz: always ready, since its index is derived data and requests never
+ * wait on it; what went wrong reading the ledger into the index is told in `detail`.
+ */
+export function consoleReadiness(console: AuditConsole): ComponentStatus {
+  const status = console.status();
+  return { ready: true, detail: status.ok ? 'the index follows the ledger' : `the index is behind the ledger: ${status.detail ?? 'a log could not be read'}` };
 }

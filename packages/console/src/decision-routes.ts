@@ -87,9 +87,11 @@ async function erase(ctx: ConsoleContext, req: IncomingMessage, res: ServerRespo
   sendJson(res, 200, { erased: true });
 }
 
-function overview(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+async function overview(ctx: ConsoleContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   requireAuditor(ctx, req);
   const filter = parseFilter([...url.searchParams.entries()].filter(([k]) => k === 'from' || k === 'to'));
+  // Like the search: what the ledger published since the last tailing pass is counted too.
+  await ctx.tailer.catchUp();
   const toMs = filter.toMs ?? ctx.clock();
   const fromMs = filter.fromMs ?? toMs - 7 * 24 * 3_600_000;
   sendJson(res, 200, ctx.index.overview(fromMs, toMs));
@@ -102,7 +104,7 @@ export async function decisionRoutes(ctx: ConsoleContext, req: IncomingMessage, 
   else if (parts[0] === 'decisions' && parts.length === 2 && method === 'GET') await openDecision(ctx, req, res, decodeSegment(parts[1]!));
   else if (parts[0] === 'subjects' && parts.length === 2 && method === 'GET') await subject(ctx, req, res, checkSub(decodeSegment(parts[1]!)));
   else if (parts[0] === 'subjects' && parts.length === 3 && parts[2] === 'erase' && method === 'POST') await erase(ctx, req, res, checkSub(decodeSegment(parts[1]!)));
-  else if (parts[0] === 'overview' && parts.length === 1 && method === 'GET') overview(ctx, req, res, url);
+  else if (parts[0] === 'overview' && parts.length === 1 && method === 'GET') await overview(ctx, req, res, url);
   else return false;
   return true;
 }

@@ -5,8 +5,13 @@ import Database from 'better-sqlite3';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { ConsoleError } from './errors.js';
 import { DROP_SEARCH_INDEXES, INDEX_TABLES, INDEX_VERSION, SEARCH_INDEXES } from './index-schema.js';
-import { factsOf, worseOutcome, type Outcome, type RecordFacts } from './record-summary.js';
+import { foldRecord, freshRow, laterRow, startFold, type RowFold } from './decision-row.js';
+import { factsOf, type Outcome } from './record-summary.js';
 import type { DecisionFilter } from './search-filters.js';
+import { prepareShadowInsert, SHADOW_TABLE, shadowRevisions, type ShadowInsert, type ShadowRevision } from './shadow-index.js';
+
+/** The stored version: one past the tables' own, since the shadow table came after them and older indexes lack its rows. */
+const STORED_VERSION = INDEX_VERSION + 1;
 
 export interface DecisionSummary {
   decision_id: string;
@@ -92,10 +97,6 @@ function decodeCursor(text: string): { timeMs: number; seq: number } {
   return { timeMs: Number(m[1]), seq: Number(m[2]) };
 }
 
-function merged(a: string, b: string[]): string {
-  return JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])].sort());
-}
-
 export class RecordIndex {
   readonly #db: Database.Database;
   readonly #byId: Database.Statement<[string], Row>;
@@ -104,6 +105,7 @@ export class RecordIndex {
   readonly #reason: Database.Statement<[string, number, number], unknown>;
   readonly #klass: Database.Statement<[string, number, number], unknown>;
   readonly #setSize: Database.Statement<[string, number], unknown>;
+  readonly #shadow: ShadowInsert;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -118,6 +120,7 @@ export class RecordIndex {
     this.#reason = db.prepare('INSERT OR IGNORE INTO decision_reasons (reason, time_ms, seq) VALUES (?, ?, ?)');
     this.#klass = db.prepare('INSERT OR IGNORE INTO decision_classes (type, time_ms, seq) VALUES (?, ?, ?)');
     this.#setSize = db.prepare('INSERT INTO logs (name, indexed_size) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET indexed_size = excluded.indexed_size');
+    this.#shadow = prepareShadowInsert(db);
   }
 
   /** Opens (or creates) the index file; one of another version is emptied so it is rebuilt from the ledger. */
@@ -133,11 +136,12 @@ export class RecordIndex {
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
       const version = (db.pragma('user_version', { simple: true }) as number) ?? 0;
-      if (version !== INDEX_VERSION) {
-        for (const t of ['meta', 'logs', 'decisions', 'decision_reasons', 'decision_classes', 'checkpoints', 'erased']) db.exec(`DROP TABLE IF EXISTS ${t}`);
-        db.pragma(`user_version = ${INDEX_VERSION}`);
+      if (version !== STORED_VERSION) {
+        for (const t of ['meta', 'logs', 'decisions', 'decision_reasons', 'decision_classes', 'checkpoints', 'erased', 'decision_shadows']) db.exec(`DROP TABLE IF EXISTS ${t}`);
+        db.pragma(`user_version = ${STORED_VERSION}`);
       }
       db.exec(INDEX_TABLES);
+      db.exec(SHADOW_TABLE);
       db.exec(SEARCH_INDEXES);
     } catch (cause) {
       throw new ConsoleError('CON_ERR_INDEX', { cause, detail: path });
@@ -151,7 +155,7 @@ export class RecordIndex {
 
   /** Empties the index, keeping the erasures it noted (they are facts about key stores, not the ledger). */
   clear(): void {
-    this.#db.exec('DELETE FROM decisions; DELETE FROM decision_reasons; DELETE FROM decision_classes; DELETE FROM logs; DELETE FROM checkpoints;');
+    this.#db.exec('DELETE FROM decisions; DELETE FROM decision_reasons; DELETE FROM decision_classes; DELETE FROM logs; DELETE FROM checkpoints; DELETE FROM decision_shadows;');
   }
 
   /** Runs a bulk load without the search indexes, then builds them once. */
@@ -172,65 +176,56 @@ export class RecordIndex {
 
   /** Indexes a run of entries of one log starting at `from`, and moves the log's indexed size past them, atomically. */
   addEntries(log: string, from: number, entries: readonly Uint8Array[]): number {
+    // Each decision's records in the run are folded first, in the order their decisions first appear (which is the order of their rows).
+    const folds = new Map<string, RowFold>();
     let added = 0;
+    entries.forEach((entry, k) => {
+      let record: AuditRecordV1;
+      try {
+        record = JSON.parse(Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).toString('utf8')) as AuditRecordV1;
+      } catch {
+        return; // `verify` reports unreadable entries; the index skips them.
+      }
+      const facts = typeof record === 'object' && record !== null && record.principal ? factsOf(record) : null;
+      if (!facts) return;
+      const fold = folds.get(facts.decisionId);
+      if (fold) foldRecord(fold, facts, log, from + k);
+      else folds.set(facts.decisionId, startFold(facts, log, from + k));
+      added++;
+    });
     this.#db.transaction(() => {
-      entries.forEach((entry, k) => {
-        let record: AuditRecordV1;
-        try {
-          record = JSON.parse(Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).toString('utf8')) as AuditRecordV1;
-        } catch {
-          return; // `verify` reports unreadable entries; the index skips them.
-        }
-        const facts = typeof record === 'object' && record !== null && record.principal ? factsOf(record) : null;
-        if (facts) {
-          this.#add(facts, log, from + k);
-          added++;
-        }
-      });
+      for (const fold of folds.values()) this.#add(fold);
       this.#setSize.run(log, from + entries.length);
     })();
     return added;
   }
 
-  #add(f: RecordFacts, log: string, index: number): void {
-    const isDecision = f.phase === 'decision';
-    const reasons = JSON.stringify([...new Set(f.reasons)].sort());
-    const classes = JSON.stringify(f.dataClasses);
-    // Most records are a decision's first: one insert; an outcome (or a repeat) updates the row.
+  #add(fold: RowFold): void {
+    const f = fold.first;
+    let row = freshRow(fold);
     const info = this.#insert.run(
-      f.decisionId, f.timeMs, f.sub, f.iss, f.tenant, f.app, f.model, f.provider, f.outcome, reasons, classes, f.bundleRevision, f.bundleDigest,
-      isDecision ? log : null, isDecision ? index : null, isDecision ? null : log, isDecision ? null : index,
+      f.decisionId, row.time_ms, f.sub, f.iss, f.tenant, f.app, row.model, row.provider, row.outcome, row.reasons, row.data_classes, row.bundle_revision, row.bundle_digest,
+      row.log, row.idx, row.out_log, row.out_idx,
     ) as { changes: number; lastInsertRowid: number | bigint };
     let seq: number;
-    let timeMs = f.timeMs;
     if (info.changes === 1) seq = Number(info.lastInsertRowid);
     else {
+      // An earlier run indexed this decision: its row takes this run's records after its own.
       const old = this.#byId.get(f.decisionId)!;
       seq = old.seq;
-      timeMs = isDecision ? f.timeMs : old.time_ms;
-      if (timeMs !== old.time_ms) {
+      row = laterRow(old, fold);
+      if (row.time_ms !== old.time_ms) {
         // The decision record came after its outcome: its time is the decision's time.
-        this.#db.prepare('UPDATE decision_reasons SET time_ms = ? WHERE seq = ?').run(timeMs, seq);
-        this.#db.prepare('UPDATE decision_classes SET time_ms = ? WHERE seq = ?').run(timeMs, seq);
+        this.#db.prepare('UPDATE decision_reasons SET time_ms = ? WHERE seq = ?').run(row.time_ms, seq);
+        this.#db.prepare('UPDATE decision_classes SET time_ms = ? WHERE seq = ?').run(row.time_ms, seq);
       }
       this.#update.run(
-        isDecision ? f.timeMs : old.time_ms,
-        f.model ?? old.model,
-        f.provider ?? old.provider,
-        worseOutcome(old.outcome, f.outcome),
-        merged(old.reasons, f.reasons),
-        merged(old.data_classes, f.dataClasses),
-        isDecision ? f.bundleRevision : (old.bundle_revision ?? f.bundleRevision),
-        isDecision ? f.bundleDigest : (old.bundle_digest ?? f.bundleDigest),
-        isDecision ? log : old.log,
-        isDecision ? index : old.idx,
-        isDecision ? old.out_log : log,
-        isDecision ? old.out_idx : index,
-        seq,
+        row.time_ms, row.model, row.provider, row.outcome, row.reasons, row.data_classes, row.bundle_revision, row.bundle_digest, row.log, row.idx, row.out_log, row.out_idx, seq,
       );
     }
-    for (const r of f.reasons) this.#reason.run(r, timeMs, seq);
-    for (const c of f.dataClasses) this.#klass.run(c, timeMs, seq);
+    for (const r of fold.reasons) this.#reason.run(r, row.time_ms, seq);
+    for (const c of fold.classes) this.#klass.run(c, row.time_ms, seq);
+    for (const shadow of fold.shadows) this.#shadow(shadow.timeMs, seq, shadow.facts);
   }
 
   noteCheckpoint(log: string, size: number, root: string, timeMs: number): void {
@@ -372,9 +367,10 @@ export class RecordIndex {
       top_models: q<{ model: string; count: number }>(
         'SELECT model, count(*) AS count FROM decisions WHERE time_ms >= ? AND time_ms <= ? AND model IS NOT NULL GROUP BY model ORDER BY count DESC LIMIT 10',
       ),
-      bundles: q<{ revision: string; digest: string | null; first: number; last: number }>(
-        'SELECT bundle_revision AS revision, bundle_digest AS digest, min(time_ms) AS first, max(time_ms) AS last FROM decisions WHERE time_ms >= ? AND time_ms <= ? AND bundle_revision IS NOT NULL GROUP BY bundle_revision, bundle_digest ORDER BY first',
-      ).map((r) => ({ revision: r.revision, digest: r.digest, first_seen: new Date(r.first).toISOString(), last_seen: new Date(r.last).toISOString() })),
+      bundles: q<{ revision: string; digest: string | null; first: number; last: number; decisions: number }>(
+        'SELECT bundle_revision AS revision, bundle_digest AS digest, min(time_ms) AS first, max(time_ms) AS last, count(*) AS decisions FROM decisions WHERE time_ms >= ? AND time_ms <= ? AND bundle_revision IS NOT NULL GROUP BY bundle_revision, bundle_digest ORDER BY first',
+      ).map((r) => ({ revision: r.revision, digest: r.digest, first_seen: new Date(r.first).toISOString(), last_seen: new Date(r.last).toISOString(), decisions: r.decisions })),
+      shadow_bundles: shadowRevisions(this.#db, fromMs, toMs),
     };
   }
 }
@@ -385,5 +381,6 @@ export interface Overview {
   data_classes: { type: string; count: number }[];
   top_subjects: { sub: string; count: number }[];
   top_models: { model: string; count: number }[];
-  bundles: { revision: string; digest: string | null; first_seen: string; last_seen: string }[];
+  bundles: { revision: string; digest: string | null; first_seen: string; last_seen: string; decisions: number }[];
+  shadow_bundles: ShadowRevision[];
 }

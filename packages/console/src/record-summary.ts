@@ -20,6 +20,23 @@ export interface RecordFacts {
   dataClasses: string[];
   bundleRevision: string | null;
   bundleDigest: string | null;
+  /** The candidate bundle's verdict beside the enforced one; only a decision record's counts. */
+  shadow: ShadowFacts | null;
+}
+
+export interface ShadowFacts {
+  bundle: string;
+  revision: string;
+  enforcedAllow: boolean;
+  shadowAllow: boolean;
+  differs: boolean;
+}
+
+function shadowOf(record: AuditRecordV1): ShadowFacts | null {
+  // The answer's (response policy) shadow is not counted: the overview compares decisions, one each.
+  const shadow = record.phase === 'decision' ? record.policy?.shadow : undefined;
+  if (!shadow || !record.policy) return null;
+  return { bundle: shadow.bundle, revision: shadow.revision, enforcedAllow: record.policy.allow, shadowAllow: shadow.allow, differs: shadow.differs };
 }
 
 function outcomeOf(record: AuditRecordV1): Outcome {
@@ -55,6 +72,7 @@ export function factsOf(record: AuditRecordV1): RecordFacts | null {
     dataClasses: [...classes].sort(),
     bundleRevision: record.policy?.revision ?? null,
     bundleDigest: record.policy?.digest ?? null,
+    shadow: shadowOf(record),
   };
 }
 

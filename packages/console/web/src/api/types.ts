@@ -140,7 +140,20 @@ export interface Overview {
   data_classes: { type: string; count: number }[];
   top_subjects: { sub: string; count: number }[];
   top_models: { model: string; count: number }[];
-  bundles: { revision: string; digest: string; first_seen: string; last_seen: string }[];
+  bundles: { revision: string; digest: string; first_seen: string; last_seen: string; decisions: number }[];
+  shadow_bundles: ShadowRevision[];
+}
+
+/** A candidate bundle evaluated beside the enforced one, and how often it would have decided otherwise. */
+export interface ShadowRevision {
+  bundle: string;
+  revision: string;
+  first_seen: string;
+  last_seen: string;
+  evaluated: number;
+  differed: number;
+  enforced_allow_shadow_deny: number;
+  enforced_deny_shadow_allow: number;
 }
 
 /** The search filters, named as the API's query parameters. */

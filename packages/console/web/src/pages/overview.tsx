@@ -1,9 +1,9 @@
 // Overview: decisions over time by outcome, denials by reason, data classes seen, top people and
-// models, and the bundles that decided.
+// models, the bundles that decided, and the candidate bundles evaluated beside them.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, query } from '../api/client.js';
-import type { Overview } from '../api/types.js';
+import type { Overview, ShadowRevision } from '../api/types.js';
 import { ChartView } from '../charts/chart-view.js';
 import { ErrorNotice, Loading } from '../components/error-notice.js';
 import { useApi } from '../components/use-api.js';
@@ -114,8 +114,9 @@ function Charts({ o }: { o: Overview }): JSX.Element {
                   <tr>
                     <th scope="col">Revision</th>
                     <th scope="col">Digest</th>
-                    <th scope="col">First decision</th>
+                    <th scope="col">Active from (first decision)</th>
                     <th scope="col">Last decision</th>
+                    <th scope="col">Decisions</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -132,6 +133,7 @@ function Charts({ o }: { o: Overview }): JSX.Element {
                       </td>
                       <td>{formatTime(b.first_seen)}</td>
                       <td>{formatTime(b.last_seen)}</td>
+                      <td>{b.decisions}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -140,7 +142,53 @@ function Charts({ o }: { o: Overview }): JSX.Element {
           ) : null}
         </section>
       </div>
+      <ShadowResults shadows={o.shadow_bundles} />
     </>
+  );
+}
+
+function ShadowResults({ shadows }: { shadows: ShadowRevision[] }): JSX.Element {
+  return (
+    <section class="card" aria-labelledby="shadow-heading">
+      <h2 id="shadow-heading">Shadow bundles</h2>
+      {shadows.length ? (
+        <div class="table-wrap">
+          <table class="compact">
+            <caption>Shadow results: how often a candidate bundle would have decided otherwise than the enforced one</caption>
+            <thead>
+              <tr>
+                <th scope="col">Bundle</th>
+                <th scope="col">Revision</th>
+                <th scope="col">First evaluated</th>
+                <th scope="col">Last evaluated</th>
+                <th scope="col">Decisions evaluated</th>
+                <th scope="col">Differed</th>
+                <th scope="col">Enforced allowed, shadow denied</th>
+                <th scope="col">Enforced denied, shadow allowed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shadows.map((s) => (
+                <tr key={`${s.bundle} ${s.revision}`}>
+                  <td>{s.bundle}</td>
+                  <td>
+                    <code class="code">{shortHash(s.revision, 24)}</code>
+                  </td>
+                  <td>{formatTime(s.first_seen)}</td>
+                  <td>{formatTime(s.last_seen)}</td>
+                  <td>{s.evaluated}</td>
+                  <td>{s.differed}</td>
+                  <td>{s.enforced_allow_shadow_deny}</td>
+                  <td>{s.enforced_deny_shadow_allow}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>No shadow bundle was evaluated in this period.</p>
+      )}
+    </section>
   );
 }
 
