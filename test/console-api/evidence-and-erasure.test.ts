@@ -1,8 +1,8 @@
 // Exports that an examiner checks offline with palisade-audit verify-evidence, and erasing a data subject from the console: content reads "erased", every record still verifies.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -13,6 +13,7 @@ import { readLedgerRecords } from '../support/ledger.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath, makeTarGz } from '../policy/support.js';
 import { AUDITOR_KEY, READER_KEY, call, chat, eventually, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
 import { auditCli as cli } from '../support/cli.js';
+import { buildVerifier, goMissing, runVerifier } from '../interop/go-verifier.js';
 
 // Keeps every prompt and answer, so the console has content to show and erasure has something to destroy.
 const KEEP_ALL_REGO = `package palisade.request
@@ -108,6 +109,28 @@ describe('evidence export and subject erasure in the console', () => {
     const run = await cli('verify-evidence', archiveFile, '--vkey', vkeyFile());
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^OK 2 records verify/);
+  });
+
+  it("verifies with Go's sumdb/tlog and sumdb/note, independently of our code", { skip: goMissing }, async () => {
+    const unpacked = join(work, 'evidence');
+    for (const [name, data] of await untar(archive)) {
+      mkdirSync(dirname(join(unpacked, name)), { recursive: true });
+      writeFileSync(join(unpacked, name), data);
+    }
+    const run = await runVerifier(await buildVerifier(), ['evidence', unpacked, readFileSync(vkeyFile(), 'utf8')]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'OK evidence: 2 records included in signed checkpoints');
+  });
+
+  it("fails Go's check on an altered record", { skip: goMissing }, async () => {
+    const unpacked = join(work, 'evidence-altered');
+    for (const [name, data] of await untar(archive)) {
+      mkdirSync(dirname(join(unpacked, name)), { recursive: true });
+      writeFileSync(join(unpacked, name), name === 'records.jsonl' ? Buffer.from(data.toString('utf8').replace('"phase":"decision"', '"phase":"outcome"')) : data);
+    }
+    const run = await runVerifier(await buildVerifier(), ['evidence', unpacked, readFileSync(vkeyFile(), 'utf8')]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /FAIL line 1 \(log default, index \d+\)/);
   });
 
   it('fails verify-evidence on an altered record, naming its line', async () => {

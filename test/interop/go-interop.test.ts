@@ -2,48 +2,15 @@
 // ledgers our code wrote (checkpoints, tiles, entries, pruned bundles) and the inclusion proofs,
 // consistency proofs and receipts our code produced. Any disagreement fails this test.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { canonicalBytes, generateNoteKey, parseSigner, toBase64, type AuditRecordV1 } from '@palisade/audit-core';
 import { openTileLog, pruneLog, type TileLog } from '@palisade/ledger';
 import { numberedRecord, scratchDir } from '../audit/fixtures.js';
+import { buildVerifier, goMissing, runVerifier } from './go-verifier.js';
 
-const execFileAsync = promisify(execFile);
-const HERE = resolve(fileURLToPath(new URL('.', import.meta.url)));
 const signer = parseSigner(generateNoteKey('interop.palisade/ledger', Buffer.alloc(32, 11)).skey);
-
-const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' });
-const goMissing = goVersion.error !== undefined || goVersion.status !== 0;
-
-/** Builds the verifier once per source version and Go version, cached under ~/.cache/palisade. */
-async function buildVerifier(): Promise<string> {
-  const digest = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) digest.update(await readFile(join(HERE, f)));
-  digest.update(goVersion.stdout);
-  const bin = join(homedir(), '.cache/palisade/interop', digest.digest('hex').slice(0, 16), 'interop');
-  if (!existsSync(bin)) {
-    await mkdir(join(bin, '..'), { recursive: true });
-    await execFileAsync('go', ['build', '-o', bin, '.'], { cwd: HERE, timeout: 240_000 });
-  }
-  return bin;
-}
-
-async function runVerifier(bin: string, fixture: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(bin, [fixture], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 interface Fixture {
   vkey: string;
@@ -70,7 +37,7 @@ async function growTo(log: TileLog, sizes: readonly number[], from: number): Pro
   return seen;
 }
 
-describe('Go sumdb/tlog and sumdb/note verify our ledgers', { skip: goMissing ? 'go is not installed (install Go to run the independent verifier)' : false }, () => {
+describe('Go sumdb/tlog and sumdb/note verify our ledgers', { skip: goMissing }, () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let bin: string;
   let fixture: Fixture;
@@ -115,7 +82,7 @@ describe('Go sumdb/tlog and sumdb/note verify our ledgers', { skip: goMissing ? 
   after(() => scratch?.cleanup());
 
   it('accepts every checkpoint, proof and receipt, and proves the same proofs byte for byte', async () => {
-    const run = await runVerifier(bin, fixtureFile);
+    const run = await runVerifier(bin, [fixtureFile]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trim(), `OK 2 logs, 14 checkpoints, ${fixture.inclusion.length} inclusion proofs, ${fixture.consistency.length} consistency proofs, 12 receipts`);
     assert.ok(fixture.consistency.length > 60 && fixture.inclusion.length > 40);
@@ -130,7 +97,7 @@ describe('Go sumdb/tlog and sumdb/note verify our ledgers', { skip: goMissing ? 
     await writeFile(bundle, data);
     const badLog = join(scratch.dir, 'bad-log.json');
     await writeFile(badLog, JSON.stringify({ ...fixture, logs: [fixture.logs[0], copy] }));
-    const run = await runVerifier(bin, badLog);
+    const run = await runVerifier(bin, [badLog]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /FAIL log .*tampered: the entries give root/);
 
@@ -140,7 +107,7 @@ describe('Go sumdb/tlog and sumdb/note verify our ledgers', { skip: goMissing ? 
     badProof.receipts[3] = badProof.receipts[3]!.replace(/\nindex (\d+)\n/, (_, i: string) => `\nindex ${Number(i) + 1}\n`);
     const badFile = join(scratch.dir, 'bad-proof.json');
     await writeFile(badFile, JSON.stringify(badProof));
-    const run2 = await runVerifier(bin, badFile);
+    const run2 = await runVerifier(bin, [badFile]);
     assert.equal(run2.code, 1);
     assert.match(run2.stderr, /FAIL inclusion 20 .*/);
     assert.match(run2.stderr, /FAIL receipt 3: /);

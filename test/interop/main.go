@@ -381,11 +381,17 @@ func checkReceipt(text string, v note.Verifier, logs map[string]*memoryLog) erro
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: interop FIXTURE.json")
+	var summary string
+	var problems []string
+	switch {
+	case len(os.Args) == 2:
+		summary, problems = run(os.Args[1])
+	case len(os.Args) == 4 && os.Args[1] == "evidence":
+		summary, problems = checkEvidence(os.Args[2], os.Args[3])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: interop FIXTURE.json | interop evidence DIR VKEY")
 		os.Exit(2)
 	}
-	summary, problems := run(os.Args[1])
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "FAIL", p)
 	}
