@@ -31,14 +31,7 @@ async function loads(context: BrowserContext, url: string, ready: string): Promi
     const page = await context.newPage();
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit' });
-    if (process.argv.includes('--trace-render')) {
-      page.on('response', (r) => console.log(Math.round(performance.now() - started), 'response', r.url()));
-      page.on('console', (m) => console.log(Math.round(performance.now() - started), 'console', m.text()));
-      await page.locator('figure.chart canvas').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
-      console.log(Math.round(performance.now() - started), 'first canvas');
-    }
     await page.locator(ready).last().waitFor({ timeout: 60_000 });
-    if (process.argv.includes('--trace-render')) console.log(Math.round(performance.now() - started), 'ready', await page.locator('figure.chart canvas').evaluateAll((c) => c.map((e) => e.getAttribute('style'))));
     times.push(performance.now() - started);
     await page.close();
   }

@@ -70,7 +70,11 @@ export async function benchSoak(): Promise<string[]> {
       ...(MAX_OLD_MIB === undefined ? [] : [`--max-old-space-size=${Number(MAX_OLD_MIB)}`]),
       `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`,
       `--diagnostic-dir=${snapshots}`,
-      join(REPO, 'gateway/bin/palisade.js'), 'serve', '--config', join(work, 'gateway.json')],
+      join(REPO, 'gateway/bin/palisade.js'),
+      'serve',
+      '--config',
+      join(work, 'gateway.json'),
+    ],
     /^Palisade is listening on /,
   );
   const port = Number(/:(\d+)/.exec(await gateway.line)?.[1]);

@@ -45,6 +45,8 @@ export async function startEmbeddedConsole(config: GatewayConfig, deps: { audit:
   return createConsole({
     ledgerDir: ledger.dir,
     indexPath: join(dirname(ledger.dir), 'console', 'index.sqlite'),
+    // The gateway's memory is for requests: a small cache keeps the index out of its resident size.
+    indexCacheMiB: 8,
     authenticateKey: apiKeyPeople(config, deps.clock),
     recordAction: (record) => deps.audit.publish([record]),
     ...(key && config.audit.content.store_dir && config.audit.content.keys_dir

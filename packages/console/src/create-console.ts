@@ -59,7 +59,7 @@ async function route(ctx: ConsoleContext, oidc: OidcSignIn | undefined, req: Inc
 
 export async function createConsole(options: ConsoleOptions): Promise<AuditConsole> {
   const clock = options.clock ?? Date.now;
-  const index = RecordIndex.open(options.indexPath);
+  const index = RecordIndex.open(options.indexPath, options.indexCacheMiB !== undefined ? { cacheMiB: options.indexCacheMiB } : {});
   const folder = new LedgerFolder(options.ledgerDir, options.vkey);
   const tailer = new IndexTailer(index, folder, clock, options.logger);
   const ctx: ConsoleContext = {

@@ -1,7 +1,7 @@
 // The SQLite tables of the console index: derived from the ledger, rebuilt from it at will, never trusted over it.
 
 /** Bumped when the tables change; an index of another version is rebuilt from the ledger. */
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 4;
 
 export const INDEX_TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS decisions_tenant ON decisions (tenant, time_ms);
 CREATE INDEX IF NOT EXISTS decisions_app ON decisions (app, time_ms);
 CREATE INDEX IF NOT EXISTS decisions_provider ON decisions (provider, time_ms);
 CREATE INDEX IF NOT EXISTS decisions_bundle ON decisions (bundle_revision, time_ms);
+CREATE INDEX IF NOT EXISTS decisions_bundle_digest ON decisions (bundle_revision, bundle_digest, time_ms);
 CREATE INDEX IF NOT EXISTS decision_reasons_seq ON decision_reasons (seq);
 CREATE INDEX IF NOT EXISTS decision_classes_seq ON decision_classes (seq);
 `;
@@ -56,6 +57,7 @@ export const DROP_SEARCH_INDEXES = [
   'decisions_app',
   'decisions_provider',
   'decisions_bundle',
+  'decisions_bundle_digest',
   'decision_reasons_seq',
   'decision_classes_seq',
 ]

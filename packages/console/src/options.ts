@@ -46,6 +46,8 @@ export interface ConsoleOptions {
   vkey?: string;
   /** The SQLite index file (derived data; `:memory:` keeps it in memory). */
   indexPath: string;
+  /** SQLite's page cache for the index, in MiB (default 64: searches and rebuilds at a million records). */
+  indexCacheMiB?: number;
   /** How often the logs are read for new entries (default 1000 ms; 0 leaves tailing to the host). */
   tailIntervalMs?: number;
   /** Demo and embedded sign-in: an API key to a person, or undefined when the key is unknown. */

@@ -10,9 +10,6 @@ import { factsOf, type Outcome } from './record-summary.js';
 import type { DecisionFilter } from './search-filters.js';
 import { prepareShadowInsert, SHADOW_TABLE, shadowRevisions, type ShadowInsert, type ShadowRevision } from './shadow-index.js';
 
-/** The stored version: one past the tables' own, since the shadow table came after them and older indexes lack its rows. */
-const STORED_VERSION = INDEX_VERSION + 1;
-
 export interface DecisionSummary {
   decision_id: string;
   time: string;
@@ -124,7 +121,7 @@ export class RecordIndex {
   }
 
   /** Opens (or creates) the index file; one of another version is emptied so it is rebuilt from the ledger. */
-  static open(path: string): RecordIndex {
+  static open(path: string, options: { cacheMiB?: number } = {}): RecordIndex {
     let db: Database.Database;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -132,13 +129,14 @@ export class RecordIndex {
       db.pragma('journal_mode = WAL');
       // The index is derived data: after a crash it is rebuilt, so it need not wait for the disk.
       db.pragma('synchronous = OFF');
-      // Index builds and searches at a million rows sort and walk more than the 2 MB default cache holds.
-      db.pragma('cache_size = -65536');
+      // Index builds and searches at a million rows sort and walk more than the 2 MB default cache
+      // holds; a host that keeps its memory small (the gateway) asks for less.
+      db.pragma(`cache_size = -${Math.round((options.cacheMiB ?? 64) * 1024)}`);
       db.pragma('temp_store = MEMORY');
       const version = (db.pragma('user_version', { simple: true }) as number) ?? 0;
-      if (version !== STORED_VERSION) {
+      if (version !== INDEX_VERSION) {
         for (const t of ['meta', 'logs', 'decisions', 'decision_reasons', 'decision_classes', 'checkpoints', 'erased', 'decision_shadows']) db.exec(`DROP TABLE IF EXISTS ${t}`);
-        db.pragma(`user_version = ${STORED_VERSION}`);
+        db.pragma(`user_version = ${INDEX_VERSION}`);
       }
       db.exec(INDEX_TABLES);
       db.exec(SHADOW_TABLE);
@@ -347,8 +345,12 @@ export class RecordIndex {
     const bucket = toMs - fromMs <= 2 * 24 * hour ? hour : 24 * hour;
     const q = <T>(sql: string, ...extra: unknown[]): T[] => this.#db.prepare<unknown[], T>(sql).all(...range, ...extra);
     const buckets = this.#db
-      .prepare<unknown[], { b: number; outcome: Outcome; n: number }>('SELECT (time_ms / ?) * ? AS b, outcome, count(*) AS n FROM decisions WHERE time_ms >= ? AND time_ms <= ? GROUP BY b, outcome ORDER BY b')
-      .all(bucket, bucket, fromMs, toMs);
+      // Whole-number division: a JavaScript number binds as a real, which would give every record its own bucket. Each outcome's
+      // (outcome, time) index entries in the period are read without the rows.
+      .prepare<unknown[], { b: number; outcome: Outcome; n: number }>(
+        "SELECT (time_ms / ?) * ? AS b, outcome, count(*) AS n FROM decisions WHERE outcome IN ('allowed', 'denied', 'redacted', 'error') AND time_ms >= ? AND time_ms <= ? GROUP BY b, outcome ORDER BY b",
+      )
+      .all(BigInt(bucket), BigInt(bucket), fromMs, toMs);
     const byBucket = new Map<number, Record<Outcome, number>>();
     for (const r of buckets) {
       const counts = byBucket.get(r.b) ?? { allowed: 0, denied: 0, redacted: 0, error: 0 };
@@ -361,7 +363,8 @@ export class RecordIndex {
         "SELECT r.reason AS reason, count(*) AS count FROM decisions d JOIN decision_reasons r ON r.seq = d.seq WHERE d.time_ms >= ? AND d.time_ms <= ? AND d.outcome = 'denied' GROUP BY r.reason ORDER BY count DESC LIMIT 20",
       ),
       data_classes: q<{ type: string; count: number }>(
-        'SELECT c.type AS type, count(*) AS count FROM decisions d JOIN decision_classes c ON c.seq = d.seq WHERE d.time_ms >= ? AND d.time_ms <= ? GROUP BY c.type ORDER BY count DESC LIMIT 20',
+        // A class row carries its decision's time, so the period is read from the class table alone.
+        'SELECT type, count(*) AS count FROM decision_classes WHERE time_ms >= ? AND time_ms <= ? GROUP BY type ORDER BY count DESC LIMIT 20',
       ),
       top_subjects: q<{ sub: string; count: number }>('SELECT sub, count(*) AS count FROM decisions WHERE time_ms >= ? AND time_ms <= ? GROUP BY sub ORDER BY count DESC LIMIT 10'),
       top_models: q<{ model: string; count: number }>(

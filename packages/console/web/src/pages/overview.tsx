@@ -198,6 +198,8 @@ export function OverviewPage({ location }: { location: Location }): JSX.Element 
   const [overview] = useApi(`${from} ${to}`, () => getJson<Overview>(`/overview${query({ from, to })}`));
   useEffect(() => {
     document.title = 'Overview · Palisade audit console';
+    // The chart code loads while the figures are fetched, not after them.
+    void import('../charts/chart-setup.js');
   }, []);
   return (
     <main id="main">

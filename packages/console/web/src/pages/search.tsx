@@ -41,11 +41,11 @@ function filtersFrom(params: URLSearchParams): Filters {
   return filters;
 }
 
-// The server stops counting at 10,000 so that a broad search stays fast.
-const ESTIMATE_CAP = 10_000;
+// The server stops counting at 1,000 (docs/console-api.md) so that a broad search stays fast; below that the count is exact.
+const ESTIMATE_CAP = 1_000;
 
 function estimate(total: number): string {
-  return total >= ESTIMATE_CAP ? `${ESTIMATE_CAP.toLocaleString()} or more` : `about ${total.toLocaleString()}`;
+  return total >= ESTIMATE_CAP ? `${ESTIMATE_CAP.toLocaleString()} or more` : total.toLocaleString();
 }
 
 function exportName(now = new Date()): string {
