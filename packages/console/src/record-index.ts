@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { ConsoleError } from './errors.js';
 import { DROP_SEARCH_INDEXES, INDEX_TABLES, INDEX_VERSION, SEARCH_INDEXES } from './index-schema.js';
-import { foldRecord, freshRow, laterRow, startFold, type RowFold } from './decision-row.js';
+import { foldRecord, freshRow, laterRow, startFold, type RowFold, type RowState } from './decision-row.js';
 import { factsOf, type Outcome } from './record-summary.js';
 import type { DecisionFilter } from './search-filters.js';
 import { prepareShadowInsert, SHADOW_TABLE, shadowRevisions, type ShadowInsert, type ShadowRevision } from './shadow-index.js';
@@ -42,25 +42,14 @@ export interface SearchPage {
   total_estimate: number;
 }
 
-interface Row {
+/** A decisions row: who asked (fixed by the decision record) and what the records set. */
+interface Row extends RowState {
   seq: number;
   decision_id: string;
-  time_ms: number;
   sub: string;
   iss: string;
   tenant: string | null;
   app: string | null;
-  model: string | null;
-  provider: string | null;
-  outcome: Outcome;
-  reasons: string;
-  data_classes: string;
-  bundle_revision: string | null;
-  bundle_digest: string | null;
-  log: string | null;
-  idx: number | null;
-  out_log: string | null;
-  out_idx: number | null;
 }
 
 /** Counting stops here: an exact count of a million matches would cost more than the page itself. */
