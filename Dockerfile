@@ -12,7 +12,11 @@ RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim
+# The heap limit the Helm chart sets too (gateway.heapLimitMiB): below about 2 GiB V8 collects
+# garbage at 1.3-2x the live objects instead of up to 4x, so the resident size stays flat, and
+# server.max_heap_ratio sheds load before the heap is full. Override NODE_OPTIONS to change it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=512 \
     PATH=/app/node_modules/.bin:$PATH
 WORKDIR /app
 COPY --from=build /app /app

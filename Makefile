@@ -81,7 +81,8 @@ reliability: deps ## Run the fault tests (test/faults) and rebuild the faults ta
 	$(NODE_TS) scripts/reliability-table.ts --write docs/reliability.md "$$tap"
 
 test: deps ## Run everything: policy tests, bundle check, all tests against real opa and Kafka, Helm chart check
-	@step() { printf '\n==> %s\n' "$$*"; }
+	@# Each step prints the seconds since make test began, so a slow step shows in any log.
+	step() { printf '\n==> %s (at %ss)\n' "$$*" "$$SECONDS"; }
 	failed=()
 	step "opa"
 	opa=$$(scripts/ensure-opa.sh)
@@ -131,7 +132,7 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	cancelled=$$(total cancelled || true)
 	echo
 	if (( $${#failed[@]} > 0 )); then echo "failed steps: $${failed[*]}"; fi
-	echo "tests: $${pass:-0} passed, $$(( $${fail:-0} + $${cancelled:-0} )) failed"
+	echo "tests: $${pass:-0} passed, $$(( $${fail:-0} + $${cancelled:-0} )) failed, in $${SECONDS}s"
 	(( $${#failed[@]} == 0 ))
 
 test-unit: deps ## Run the tests that need no broker and start no server process (builds opa on first use)

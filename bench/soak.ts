@@ -8,7 +8,7 @@
 // the soak, not during it, because writing one leaves the process several hundred MiB larger for
 // good (memory freed by the snapshot writer stays resident): a snapshot inside the soak would hide
 // the gateway's own resident size behind the writer's.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,14 +23,24 @@ const WARMUP_S = Number(process.env['BENCH_SOAK_WARMUP_S'] ?? 60);
 const DIFF_S = Number(process.env['BENCH_SOAK_DIFF_S'] ?? 120);
 const RATE = Number(process.env['BENCH_SOAK_RATE'] ?? 100);
 const KEEP = process.env['BENCH_KEEP'] !== undefined;
-// To try a bound on V8's old generation, the setting that decides how far the heap grows between
-// full collections.
-const MAX_OLD_MIB = process.env['BENCH_SOAK_MAX_OLD_MIB'];
+// The gateway runs with the heap limit it is deployed with: the Helm chart's gateway.heapLimitMiB
+// (the container image sets the same). BENCH_SOAK_MAX_OLD_MIB overrides it; `none` leaves V8 to
+// size the heap from the machine's memory, as a bare `node` on a large host does.
+const MAX_OLD_MIB = heapLimitSetting(process.env['BENCH_SOAK_MAX_OLD_MIB']);
 const CONNECTIONS = 16;
 const SAMPLE_MS = 10_000;
 const IDLE_MS = 5_000;
 const TOLERANCE_PCT = 10;
 const RSS_BUDGET_MIB = 200;
+
+function heapLimitSetting(override: string | undefined): number | undefined {
+  if (override === 'none') return undefined;
+  if (override !== undefined) return Number(override);
+  const values = readFileSync(join(REPO, 'deploy/helm/palisade/values.yaml'), 'utf8');
+  const chart = /^gateway:\n(?:(?: .*)?\n)*?  heapLimitMiB: (\d+)$/m.exec(values);
+  if (chart?.[1] === undefined) throw new Error('deploy/helm/palisade/values.yaml has no gateway.heapLimitMiB');
+  return Number(chart[1]);
+}
 
 interface Served {
   requests: number;
@@ -67,7 +77,7 @@ export async function benchSoak(): Promise<string[]> {
   writeFileSync(join(work, 'gateway.json'), JSON.stringify(benchConfig(work, upstreamPort)));
   const gateway = spawnChild(
     [
-      ...(MAX_OLD_MIB === undefined ? [] : [`--max-old-space-size=${Number(MAX_OLD_MIB)}`]),
+      ...(MAX_OLD_MIB === undefined ? [] : [`--max-old-space-size=${MAX_OLD_MIB}`]),
       `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`,
       `--diagnostic-dir=${snapshots}`,
       join(REPO, 'gateway/bin/palisade.js'),
@@ -102,7 +112,7 @@ export async function benchSoak(): Promise<string[]> {
     const last = await takeSnapshot(pid, snapshots);
     sampler.stop();
 
-    lines.push(`Soak: ${SOAK_S} s at ${RATE} req/s over ${CONNECTIONS} connections (${describeMix()}); warm-up ${WARMUP_S} s; memory read every ${SAMPLE_MS / 1000} s${MAX_OLD_MIB === undefined ? '' : `; gateway run with --max-old-space-size=${Number(MAX_OLD_MIB)}`}`, '');
+    lines.push(`Soak: ${SOAK_S} s at ${RATE} req/s over ${CONNECTIONS} connections (${describeMix()}); warm-up ${WARMUP_S} s; memory read every ${SAMPLE_MS / 1000} s; ${MAX_OLD_MIB === undefined ? 'heap limit left to V8' : `gateway run with --max-old-space-size=${MAX_OLD_MIB}`}`, '');
     lines.push(...report(sampler.samples, soaked), `  shed by the gateway: ${shedDuringSoak}`, '');
 
     const before = summarise(first);

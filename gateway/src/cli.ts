@@ -1,12 +1,18 @@
 // The `palisade` command line: parses arguments and hands over to the library.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config/load-config.js';
+import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './start.js';
 import { runClassifyCli } from './cli/classify.js';
 import { policyCommand } from './cli/policy-replay.js';
 import { keysCommand } from './cli/keys.js';
 import { startBanner } from './cli/banner.js';
+import { parentChannel } from './workers/ipc.js';
+import { runPrimary } from './workers/primary.js';
+import { runWorker } from './workers/worker.js';
+import { workerCount } from './workers/worker-count.js';
 
 const USAGE = `Usage:
   palisade serve --config FILE     run the gateway
@@ -23,20 +29,36 @@ async function serve(args: string[]): Promise<number> {
     return 2;
   }
   const configFile = values.config;
-  const loaded = loadConfig(configFile, process.env);
-  // SIGHUP re-reads the file: what can change in place does, the rest is named as needing a restart.
-  const gateway = await startGateway(loaded, { reload: { load: () => loadConfig(configFile, process.env) } });
-  process.stdout.write(startBanner(loaded.config, gateway.url));
+  const load = (): LoadedConfig => loadConfig(configFile, process.env);
+  const loaded = load();
+  const workers = workerCount(loaded.config.server.workers, availableParallelism());
+  let running: { url: string; close(): Promise<void> };
+  if (cluster.isWorker) {
+    // Started by the primary below, which names the slot this worker serves.
+    running = await runWorker(loaded, { slot: Number(process.env['PALISADE_WORKER_SLOT']), channel: parentChannel(), load });
+  } else if (workers > 1) {
+    cluster.setupPrimary({ serialization: 'advanced' });
+    const primary = await runPrimary(loaded, { count: workers, forker: { fork: (slot) => cluster.fork({ PALISADE_WORKER_SLOT: String(slot) }) } });
+    process.on('SIGHUP', () => primary.reload());
+    running = primary;
+  } else {
+    // SIGHUP re-reads the file: what can change in place does, the rest is named as needing a restart.
+    running = await startGateway(loaded, { reload: { load } });
+  }
+  if (!cluster.isWorker) process.stdout.write(startBanner(loaded.config, running.url, { workers }));
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('disconnect', stop);
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // A worker without its primary has nobody to answer for limits and nobody to restart it: it stops too.
+    if (cluster.isWorker) process.on('disconnect', stop);
   });
-  await gateway.close();
+  await running.close();
   // Client libraries may keep timers alive after a clean close; do not hang on them.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
   return 0;

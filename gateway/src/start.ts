@@ -18,12 +18,15 @@ import { createAdmissionGate } from './http/admission-gate.js';
 import { warmTokenizer } from './tokens/estimate-tokens.js';
 import { createBodyRateGuard } from './http/body-rate.js';
 import { createLagMonitor } from './http/event-loop-lag.js';
+import { createHeapPressure } from './http/heap-pressure.js';
 import { createAdminApp } from './http/admin-routes.js';
 import { isLoopback } from './http/admin-token.js';
 import { createIds } from './ids.js';
 import { createSharedState } from './limits/shared-state.js';
 import type { DestinationStream } from 'pino';
 import type { ComponentStatus } from './health.js';
+import type { CacheStore } from './cache/index.js';
+import type { LimitStore } from './limits/limit-store.js';
 import { createTracing } from './telemetry/tracing.js';
 import { consoleReadiness, startEmbeddedConsole, withConsole } from './audit-console/embedded-console.js';
 import { createConfigReloader, type ReloadReport } from './telemetry/config-reload.js';
@@ -38,6 +41,17 @@ export interface StartDeps {
    * and applies what can change while running (telemetry/config-reload.ts).
    */
   reload?: { load: () => LoadedConfig; signal?: NodeJS.Signals };
+  /** Set when this process is one of several workers serving one port (workers/worker.ts). */
+  worker?: WorkerRole;
+}
+
+export interface WorkerRole {
+  /** 1 to the number of workers; a restarted worker keeps the slot of the one it replaces. */
+  slot: number;
+  /** The primary's limit and cache stores, used where the config says `memory`. */
+  memoryStores: { limits: LimitStore; cache: CacheStore };
+  /** The readiness of every worker, as the primary last told it, for /readyz. */
+  peers(): ComponentStatus;
 }
 
 export interface RunningGateway {
@@ -46,6 +60,8 @@ export interface RunningGateway {
   /** The admin listener's URL, when `server.admin_port` is set. */
   readonly adminUrl?: string;
   readonly logger: Logger;
+  /** What /readyz reports, by component. */
+  readiness(): Record<string, ComponentStatus>;
   /** Re-reads the configuration (as the reload signal does); undefined when it could not be loaded or no reload is configured. */
   reload(): ReloadReport | undefined;
   close(): Promise<void>;
@@ -57,7 +73,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   const fetchImpl = deps.fetch ?? globalThis.fetch;
   const logger = createLogger({
     level: config.log.level,
-    base: { service: 'palisade-gateway', gateway_id: config.server.gateway_id },
+    base: { service: 'palisade-gateway', gateway_id: config.server.gateway_id, ...(deps.worker ? { worker: String(deps.worker.slot) } : {}) },
     secretHeaders: [config.identity.user_token_header],
     ...(deps.logDestination ? { destination: deps.logDestination } : {}),
   });
@@ -74,9 +90,12 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
 
   const redactionKey = loadRedactionKey(loaded.secrets.redactionHashKey);
   if (redactionKey.ephemeral) logger.warn('redaction.hash_key_file is not set: hashed values are comparable only within this process');
-  const audit = await createAuditSink(config.audit, logger).catch((err: unknown) => refuseOnDamagedLedger(err, logger));
+  // Each worker writes a log of its own: a log has one writer.
+  const audit = await createAuditSink(config.audit, logger, deps.worker ? { part: `worker-${deps.worker.slot}` } : {}).catch((err: unknown) => refuseOnDamagedLedger(err, logger));
   const commit = createContentCommit(config.audit, { classifyMany: (texts) => classifiers.current.classifyMany(texts) }, clock);
-  const auditConsole = await startEmbeddedConsole(config, { audit, logger, clock });
+  // The console keeps sessions and its index in one process; with workers it runs beside the ledger
+  // instead (palisade-audit serve --console), as the primary says at start.
+  const auditConsole = deps.worker ? undefined : await startEmbeddedConsole(config, { audit, logger, clock });
   const identity = createIdentity(config.identity, {
     fetch: fetchImpl,
     clock,
@@ -92,6 +111,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     logger,
     registry: metrics.registry,
     ...(loaded.secrets.redisPassword !== undefined ? { redisPassword: loaded.secrets.redisPassword } : {}),
+    ...(deps.worker ? { memoryStores: deps.worker.memoryStores } : {}),
   });
   void identity.warmUp();
   warmTokenizer();
@@ -100,12 +120,14 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
 
   const serverConfig = config.server;
   const lag = createLagMonitor({ thresholdMs: serverConfig.max_event_loop_delay_ms, onWindow: (p99Ms) => metrics.eventLoopDelayP99.set(p99Ms / 1000) });
+  const heap = createHeapPressure({ maxRatio: serverConfig.max_heap_ratio, onReading: (ratio) => metrics.heapLiveRatio.set(ratio) });
   const admission = createAdmissionGate({
     maxConcurrent: serverConfig.max_concurrent,
     maxQueue: serverConfig.max_queue,
     maxQueueWaitMs: serverConfig.max_queue_wait_ms,
     maxQueueWaitRatio: serverConfig.max_queue_wait_ratio,
     lagging: () => lag.lagging(),
+    pressed: () => heap.pressed(),
     onChange: (active, queued) => {
       metrics.requestsActive.set(active);
       metrics.requestsQueued.set(queued);
@@ -125,6 +147,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     limits: shared.limits.status(),
     cache: shared.cache.status(),
     ...(auditConsole ? { console: consoleReadiness(auditConsole) } : {}),
+    ...(deps.worker ? { workers: deps.worker.peers() } : {}),
   });
   let shuttingDown = false;
   let inflight = 0;
@@ -192,6 +215,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     await listen(adminServer, serverConfig.admin_port, adminHost).catch((err: unknown) => {
       server.close();
       lag.close();
+      heap.close();
       throw err;
     });
     const a = adminServer.address();
@@ -227,6 +251,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     adminServer?.close();
     adminServer?.closeAllConnections();
     lag.close();
+    heap.close();
     bodyRate.close();
     await providers.close();
     await shared.close();
@@ -244,6 +269,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     port,
     ...(adminUrl !== undefined ? { adminUrl } : {}),
     logger,
+    readiness,
     reload: () => reloader?.reload(),
     close: () => (closing ??= close()),
   };

@@ -15,6 +15,8 @@ export interface GatewayProcess {
   readonly gatewayId: string;
   /** The process's latest output, for failure messages. */
   log(): string;
+  /** Sends the process a signal, as an operator's `kill -SIGNAL` does. */
+  signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL if it has not exited within the grace period; resolves once it is gone. */
   stop(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function startGatewayProcess(dir: string, config: Record<string, un
   const deadline = Date.now() + options.startTimeoutMs;
   for (;;) {
     const url = LISTENING.exec(output)?.[1];
-    if (url !== undefined) return { url, gatewayId, log: () => output, stop };
+    if (url !== undefined) return { url, gatewayId, log: () => output, signal: (signal) => void child.kill(signal), stop };
     if (!running() || Date.now() > deadline) {
       await stop();
       throw new Error(`palisade serve (${gatewayId}) did not start listening:\n${output}`);

@@ -25,11 +25,12 @@ run_pass() {
   local name=$1 at_once=$2
   shift 2
   (( $# > 0 )) || return 0
-  printf '\n--- %s test files, %s at a time\n' "$#" "$at_once"
+  printf '\n--- %s test files, %s at a time (at %ss)\n' "$#" "$at_once" "$SECONDS"
   "${node_test[@]}" --test-concurrency="$at_once" \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$dir/$name.tap" "$@" || status=1
 }
 run_pass parallel "$concurrency" "${parallel[@]}"
 run_pass serial 1 "${serial[@]}"
+printf '\n--- test files done (at %ss)\n' "$SECONDS"
 exit "$status"

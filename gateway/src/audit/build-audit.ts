@@ -45,13 +45,17 @@ function kafkaLogger(logger: Logger, errorLevel: number): logCreator {
   };
 }
 
-export async function createAuditSink(config: GatewayConfig['audit'], logger: Logger): Promise<AuditSink> {
+/**
+ * `part` names this process's share when several workers write: its log in the ledger folder and
+ * its folder in the spool (one writer each). Without it the log is `default` and the spool its folder.
+ */
+export async function createAuditSink(config: GatewayConfig['audit'], logger: Logger, options: { part?: string } = {}): Promise<AuditSink> {
   if (config.sink === 'ledger' && config.ledger) {
     const l = config.ledger;
     const signer = l.create_signing_key ? await loadOrCreateNoteKey(l.signing_key_file, l.origin) : await loadNoteKey(l.signing_key_file);
     const open = () =>
       openTileLog({
-        dir: join(l.dir, 'default'),
+        dir: join(l.dir, options.part ?? 'default'),
         origin: l.origin,
         signer,
         fsync: true,
@@ -73,7 +77,8 @@ export async function createAuditSink(config: GatewayConfig['audit'], logger: Lo
       connectionTimeout: 3000,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
     });
-    const spool = config.kafka.on_unavailable === 'spool' && config.kafka.spool_dir ? await openAuditSpool(config.kafka.spool_dir) : undefined;
+    const spoolDir = config.kafka.spool_dir === undefined ? undefined : options.part === undefined ? config.kafka.spool_dir : join(config.kafka.spool_dir, options.part);
+    const spool = config.kafka.on_unavailable === 'spool' && spoolDir ? await openAuditSpool(spoolDir) : undefined;
     const auditLogger = logger.child({ component: 'audit' });
     if (spool && spool.pending() > 0) auditLogger.warn({ pending: spool.pending() }, 'audit spool holds records from an earlier run; they are published first');
     const sink = createKafkaSink({ kafka, config: config.kafka, logger: auditLogger, ...(spool ? { spool } : {}) });

@@ -19,13 +19,15 @@ function consoleLine(config: Readonly<GatewayConfig>, url: string): string {
   return `Audit console: ${url}/console/ (no API key has the role auditor yet)`;
 }
 
-export function startBanner(config: Readonly<GatewayConfig>, url: string): string {
+export function startBanner(config: Readonly<GatewayConfig>, url: string, options: { workers?: number } = {}): string {
   const model = config.models[0]?.name ?? 'echo';
   const demo = config.identity.api_keys.some((k) => DEMO_KEY_ID.test(k.id));
-  const lines = [`Palisade is listening on ${url}`];
+  const workers = options.workers ?? 1;
+  const lines = [`Palisade is listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`];
   if (demo) lines.push('Demo API keys are configured; they are listed in README.md (Quick start).');
-  // The embedded ledger comes with its audit console.
-  if (config.audit.sink === 'ledger') lines.push(consoleLine(config, url));
+  // The embedded ledger comes with its audit console, in a gateway of one process.
+  if (config.audit.sink === 'ledger' && workers === 1) lines.push(consoleLine(config, url));
+  if (config.audit.sink === 'ledger' && workers > 1) lines.push('Audit console: not served by several workers; run palisade-audit serve --console on the ledger folder');
   lines.push(
     'Try, with an API key in PALISADE_API_KEY:',
     `  curl -s ${url}/v1/chat/completions -H "Authorization: Bearer $PALISADE_API_KEY" ` +

@@ -21,7 +21,17 @@ function code(value: unknown): string {
   return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
 }
 
+/** The alternatives of a value that is one of several types (`anyOf` without a `type`), or undefined. */
+function alternatives(s: Node): Node[] | undefined {
+  return s.type === undefined && Array.isArray(s.anyOf) && s.anyOf.every(isNode) ? s.anyOf : undefined;
+}
+
 function typeOf(s: Node): string {
+  const union = alternatives(s);
+  if (union !== undefined) {
+    const types = union.map((a) => (a.const !== undefined ? code(a.const) : typeOf(a)));
+    return types.includes('any') ? 'any' : types.join(' or ');
+  }
   if (Array.isArray(s.enum)) return s.type === 'string' || s.type === undefined ? 'string' : String(s.type);
   if (s.type === 'array') return isNode(s.items) ? `list of ${plural(typeOf(s.items))}` : 'list';
   if (s.type === 'object') return isNode(s.additionalProperties) ? `map of ${plural(typeOf(s.additionalProperties))}` : 'object';
@@ -52,6 +62,8 @@ function bounds(s: Node): string[] {
 
 /** What a value must be: its own bounds and, for lists and maps, those of its items and keys. */
 function allowed(s: Node): string {
+  const union = alternatives(s);
+  if (union !== undefined) return union.map(allowed).filter((a) => a !== '').join('; ');
   const parts = bounds(s);
   if (s.type === 'array' && isNode(s.items) && s.items.type !== 'object') {
     const items = bounds(s.items);

@@ -1,13 +1,14 @@
 // Bounds the work one gateway process takes on: at most `maxConcurrent` requests are processed at
 // once and at most `maxQueue` wait, first come first served. Past that, and while the event loop
-// is late, new requests are refused at once, so that the admitted ones keep their latency and
-// callers learn to come back instead of waiting until their own timeouts.
+// is late or the heap nearly full, new requests are refused at once, so that the admitted ones keep
+// their latency (and the process its memory) and callers learn to come back instead of waiting
+// until their own timeouts.
 //
 // A queued request is refused once it has waited longer than a share of the recent median
 // processing time: a request that waits as long again as it will take to serve doubles its
 // latency, and past that point a quick 503 with Retry-After serves the caller better than a slow 200.
 
-export type ShedReason = 'queue_full' | 'queue_wait' | 'event_loop_delay';
+export type ShedReason = 'queue_full' | 'queue_wait' | 'event_loop_delay' | 'memory_pressure';
 
 export interface Waiter {
   admit(): void;
@@ -38,6 +39,8 @@ export interface AdmissionGateOptions {
   now?: () => number;
   /** True while the process is too late on its work to take more. */
   lagging(): boolean;
+  /** True while the live heap is too close to V8's limit to take more. */
+  pressed?: () => boolean;
   onChange?: (active: number, queued: number) => void;
 }
 
@@ -92,9 +95,14 @@ export function createAdmissionGate(options: AdmissionGateOptions): AdmissionGat
 
   return {
     enter(waiter) {
-      // Delay alone, with nothing admitted, is not caused by requests; refusing would not cure it.
+      // Delay or a full heap with nothing admitted is not caused by requests; refusing would not
+      // cure it, and would refuse for good a process that is idle until its next collection.
       if (active > 0 && options.lagging()) {
         waiter.refuse('event_loop_delay');
+        return () => {};
+      }
+      if (active > 0 && options.pressed?.() === true) {
+        waiter.refuse('memory_pressure');
         return () => {};
       }
       if (active < options.maxConcurrent && queue.size === 0) {

@@ -45,6 +45,7 @@ const SHED_DETAIL: Record<ShedReason, string> = {
   queue_full: 'Every processing slot and queue place was taken.',
   queue_wait: 'The request waited in the queue longer than server.max_queue_wait_ms.',
   event_loop_delay: 'The gateway was behind on the work it had (event-loop delay over server.max_event_loop_delay_ms).',
+  memory_pressure: "The live heap was over server.max_heap_ratio of the process's heap limit.",
 };
 
 export function createApp(deps: AppDeps): express.Express {

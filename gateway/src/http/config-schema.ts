@@ -7,6 +7,11 @@ export const ServerSchema = Type.Object(
     host: Type.String({ default: '127.0.0.1', description: 'address to listen on' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'port; `0` picks a free one' }),
     gateway_id: Type.String({ minLength: 1, default: 'palisade', description: "this instance's name in audit records and policy input" }),
+    workers: Type.Union([Type.Integer({ minimum: 1, maximum: 256 }), Type.Literal('auto')], {
+      default: 1,
+      description:
+        'processes that serve requests on the one port (`auto`: one per core); with more than one, limits and the memory cache are kept by the first process for all, and each writes its own ledger log (docs/workers.md)',
+    }),
     body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024, description: 'larger request bodies get 413' }),
     shutdown_grace_ms: Type.Integer({ minimum: 0, default: 10000, description: 'on SIGTERM, how long in-flight requests may take to finish' }),
     max_concurrent: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 256, description: 'requests this process works on at once; more wait in the queue' }),
@@ -29,6 +34,13 @@ export const ServerSchema = Type.Object(
       maximum: 60_000,
       default: 200,
       description: "while the event loop's p99 delay over the last second is above this and requests are in flight, new requests get 503; `0` turns it off",
+    }),
+    max_heap_ratio: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.8,
+      description:
+        "while the heap still in use after the last full garbage collection is above this share of the process's heap limit (`--max-old-space-size`) and requests are in flight, new requests get 503; `0` turns it off",
     }),
     retry_after_ms: Type.Integer({
       minimum: 0,

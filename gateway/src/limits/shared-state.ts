@@ -3,8 +3,9 @@
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
-import { createLruStore, createRedisCacheStore, createResponseCache, type ResponseCache } from '../cache/index.js';
+import { createLruStore, createRedisCacheStore, createResponseCache, type CacheStore, type ResponseCache } from '../cache/index.js';
 import { createLimits, type Limits } from './limiter.js';
+import type { LimitStore } from './limit-store.js';
 import { createMemoryLimitStore } from './memory-store.js';
 import { createPriceTable } from '../tokens/price-table.js';
 import { pricingFrom, type Pricing } from './pricing.js';
@@ -25,6 +26,11 @@ export interface SharedStateDeps {
   pricing?: Pricing;
   /** The password of `redis.password_file`, read by the configuration loader. */
   redisPassword?: string;
+  /**
+   * Stores to use where the config says `memory`, instead of this process's own: a worker passes
+   * the primary's, so that every worker counts against the same limits and shares one cache.
+   */
+  memoryStores?: { limits: LimitStore; cache: CacheStore };
 }
 
 export async function createSharedState(config: Pick<GatewayConfig, 'limits' | 'budgets' | 'cache' | 'redis' | 'prices'>, deps: SharedStateDeps): Promise<SharedState> {
@@ -37,7 +43,7 @@ export async function createSharedState(config: Pick<GatewayConfig, 'limits' | '
     if (await redis.waitReady(config.redis.connect_timeout_ms)) logger.info({ redis: config.redis.url }, 'redis connected');
   }
   const limits = createLimits({
-    store: config.limits.backend === 'redis' && redis ? createRedisLimitStore(redis) : createMemoryLimitStore({ clock }),
+    store: config.limits.backend === 'redis' && redis ? createRedisLimitStore(redis) : (deps.memoryStores?.limits ?? createMemoryLimitStore({ clock })),
     limits: config.limits,
     budgets: config.budgets,
     pricing: deps.pricing ?? pricingFrom(createPriceTable(config.prices)),
@@ -46,7 +52,11 @@ export async function createSharedState(config: Pick<GatewayConfig, 'limits' | '
     registry,
   });
   const cacheStore =
-    config.cache.backend === 'off' ? undefined : config.cache.backend === 'redis' && redis ? createRedisCacheStore(redis) : createLruStore({ maxBytes: config.cache.max_bytes, clock });
+    config.cache.backend === 'off'
+      ? undefined
+      : config.cache.backend === 'redis' && redis
+        ? createRedisCacheStore(redis)
+        : (deps.memoryStores?.cache ?? createLruStore({ maxBytes: config.cache.max_bytes, clock }));
   const cache = createResponseCache({ config: config.cache, ...(cacheStore ? { store: cacheStore } : {}), clock, logger: logger.child({ component: 'cache' }), registry });
   return {
     limits,

@@ -13,9 +13,11 @@ export interface GatewayMetrics {
   requestsActive: Gauge;
   /** Requests waiting for a processing slot. */
   requestsQueued: Gauge;
-  /** Requests refused under load, by reason: queue_full, queue_wait, event_loop_delay. */
+  /** Requests refused under load, by reason: queue_full, queue_wait, event_loop_delay, memory_pressure. */
   requestsShed: Counter<'reason'>;
   eventLoopDelayP99: Gauge;
+  /** Heap in use after the last full garbage collection, as a share of the heap limit. */
+  heapLiveRatio: Gauge;
   /** Connections closed at the edge, by reason: max_connections, max_connections_per_ip, slow_body. */
   connectionsRefused: Counter<'reason'>;
 }
@@ -48,6 +50,7 @@ export function createMetrics(options: { defaultMetrics: boolean }): GatewayMetr
     requestsQueued: new Gauge({ name: 'palisade_http_requests_queued', help: 'Requests waiting for a processing slot', registers }),
     requestsShed: new Counter({ name: 'palisade_http_requests_shed_total', help: 'Requests refused with 503 under load, by reason', labelNames: ['reason'], registers }),
     eventLoopDelayP99: new Gauge({ name: 'palisade_event_loop_delay_p99_seconds', help: 'Event-loop delay, 99th percentile over the last window', registers }),
+    heapLiveRatio: new Gauge({ name: 'palisade_heap_live_ratio', help: 'Heap in use after the last full garbage collection, as a share of the heap limit', registers }),
     connectionsRefused: new Counter({ name: 'palisade_http_connections_refused_total', help: 'Connections closed at the edge, by reason', labelNames: ['reason'], registers }),
   };
 }
