@@ -64,9 +64,11 @@ export default defineConfig(
   { files: ['gateway/src/**/*.ts'], rules: restrictImports([GATEWAY]) },
   {
     files: ['classify', 'identity', 'policy', 'redact', 'tokens'].map((dir) => `gateway/src/${dir}/**/*.ts`),
-    rules: restrictImports([GATEWAY, noLayers('This building block', ['pipeline', 'http', 'providers'])]),
+    rules: restrictImports([GATEWAY, noLayers('This building block', ['pipeline', 'http', 'providers', 'workers'])]),
   },
-  { files: ['gateway/src/providers/**/*.ts'], rules: restrictImports([GATEWAY, noLayers('A provider', ['pipeline', 'http'])]) },
+  { files: ['gateway/src/providers/**/*.ts'], rules: restrictImports([GATEWAY, noLayers('A provider', ['pipeline', 'http', 'workers'])]) },
+  // The stores and sinks that workers share are used by the workers' code, never the other way.
+  { files: ['limits', 'cache', 'audit'].map((dir) => `gateway/src/${dir}/**/*.ts`), rules: restrictImports([GATEWAY, noLayers('This component', ['workers'])]) },
   // The configuration module and the CLI entry files are where the environment is read.
   { files: ['gateway/src/config/**/*.ts', 'gateway/src/cli.ts'], rules: { 'no-restricted-properties': 'off', ...restrictImports([GATEWAY], { env: false }) } },
   { files: ['audit-consumer/src/cli.ts'], rules: { 'no-restricted-properties': 'off', ...restrictImports([CONSUMER], { env: false }) } },
