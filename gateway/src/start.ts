@@ -52,6 +52,8 @@ export interface WorkerRole {
   memoryStores: { limits: LimitStore; cache: CacheStore };
   /** The readiness of every worker, as the primary last told it, for /readyz. */
   peers(): ComponentStatus;
+  /** Resolves once every worker has this bundle ready to switch to (workers/bundle-barrier.ts). */
+  agreeOnBundle(bundle: { digest: string; revision: string }): Promise<void>;
 }
 
 export interface RunningGateway {
@@ -85,7 +87,14 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   // path; those a bundle ships are compiled when it activates, and refuse it when they are bad.
   const classifiers = createClassifierSource(config.classify);
   // Until a verified bundle is active the gateway is not ready and every request is refused.
-  const policyService = await startPolicyService(config.policy, { logger, fetch: fetchImpl, clock, metrics: metrics.registry, prepare: (bundle) => classifiers.prepare(bundle) });
+  const policyService = await startPolicyService(config.policy, {
+    logger,
+    fetch: fetchImpl,
+    clock,
+    metrics: metrics.registry,
+    prepare: (bundle) => classifiers.prepare(bundle),
+    ...(deps.worker ? { agree: deps.worker.agreeOnBundle } : {}),
+  });
   const policy = policyService.engine;
 
   const redactionKey = loadRedactionKey(loaded.secrets.redactionHashKey);

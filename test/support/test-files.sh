@@ -14,13 +14,13 @@ set_name=${1:?usage: test-files.sh all|unit|e2e [any|parallel|serial]}
 pass=${2:-any}
 
 # End-to-end: a real broker or Redis, the audit consumer or a `serve` command as a separate process.
-e2e_dirs='^test/(e2e|faults|workers)/'
-e2e_uses="support/(kafka|redis)\.js|helpers/pipeline\.js|from 'kafkajs'|spawn\(.*'serve'"
+e2e_dirs='^test/(e2e|faults)/'
+e2e_uses="support/(kafka|redis)\.js|helpers/pipeline\.js|from 'kafkajs'|spawn\(.*'serve'|startGatewayProcess"
 # Alone: files that stop, kill or restart brokers and processes, inject faults, or shed load on the
 # event loop's delay, which a neighbour's CPU use would distort. Every other file keeps to topics,
 # ports and temporary folders of its own, so two can run at once.
-serial_dirs='^test/(e2e|faults|overload|scale-out|workers)/'
-serial_uses='startPrivateKafka'
+serial_dirs='^test/(e2e|faults|overload|scale-out)/'
+serial_uses='startPrivateKafka|startGatewayProcess'
 
 mapfile -t files < <(find test -name '*.test.ts' -type f | LC_ALL=C sort)
 (( ${#files[@]} > 0 )) || { echo "test-files.sh: no test files under test/" >&2; exit 1; }

@@ -2,10 +2,11 @@
 // served by two processes. Limits are exact across them, an answer cached by one is found by the
 // other, each writes a ledger log of its own that `palisade-audit verify` passes, /readyz covers
 // both, a worker killed with SIGKILL is replaced in its slot while the other serves, SIGHUP
-// reaches both, and SIGTERM stops them all.
+// reaches both, a new policy bundle is switched to by both only once both have it ready, and
+// SIGTERM stops them all.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANALYST_KEY, baseConfig, sha256 } from '../support/gateway.js';
@@ -13,8 +14,14 @@ import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { auditCli } from '../support/cli.js';
 import { startGatewayProcess, type GatewayProcess } from '../scale-out/gateway-process.js';
 import { buildCacheBundle, cacheGateway, countingAnswer, type CacheBundle } from '../cache/support.js';
+import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
 
 const LIMIT = 10;
+/** The policy the bundle is replaced with: it denies everything, with a reason that names it. */
+const SECOND_POLICY = `package palisade.request
+
+default decision := {"allow": false, "reasons": [{"code": "bundle_two", "message": "The second bundle denies everything."}]}
+`;
 /** The caller that the limit rule below covers; the other callers are unlimited. */
 const LIMITED = 'sk-workers-limited-0123456789';
 
@@ -57,7 +64,12 @@ describe('palisade serve with two workers', () => {
   let upstream: FakeOpenAI;
   let bundle: CacheBundle;
   let gw: GatewayProcess;
-  let served = 0;
+  /** Records the ledger should hold: a decision and an outcome per answered request, a decision per refusal. */
+  let records = 0;
+  const count = (status: number): number => {
+    records += status === 200 ? 2 : 1;
+    return status;
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-workers-'));
@@ -66,6 +78,7 @@ describe('palisade serve with two workers', () => {
     const config = baseConfig(dir);
     cacheGateway(bundle, upstream, (c) => {
       c['server'] = { ...(c['server'] as Record<string, unknown>), workers: 2 };
+      c['policy'] = { ...(c['policy'] as Record<string, unknown>), poll_interval_ms: 200 };
       (c['identity'] as { api_keys: unknown[] }).api_keys.push({ id: 'limited', key_sha256: sha256(LIMITED), sub: 'limited@example.com', tenant: 'acme', roles: ['analyst'], app: 'test-app' });
       c['limits'] = { rules: [{ name: 'limited', by: ['user'], limit: LIMIT, unit: 'requests', window_s: 600, match: { credential_id: ['limited'] } }] };
     })(config);
@@ -86,8 +99,7 @@ describe('palisade serve with two workers', () => {
   });
 
   it('admits exactly the limit across both workers', async () => {
-    const statuses = await Promise.all(Array.from({ length: 3 * LIMIT }, (_, i) => chat(gw, LIMITED, 'gpt-plain', `limited ${i}`).then(async (r) => (await r.text(), r.status))));
-    served += statuses.length;
+    const statuses = await Promise.all(Array.from({ length: 3 * LIMIT }, (_, i) => chat(gw, LIMITED, 'gpt-plain', `limited ${i}`).then(async (r) => (await r.text(), count(r.status)))));
     assert.equal(statuses.filter((s) => s === 200).length, LIMIT);
     assert.equal(statuses.filter((s) => s === 429).length, 2 * LIMIT);
   });
@@ -96,10 +108,9 @@ describe('palisade serve with two workers', () => {
     const hits: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await chat(gw, ANALYST_KEY, 'gpt-tenant', 'the same deterministic question');
-      assert.equal(res.status, 200);
+      assert.equal(count(res.status), 200);
       hits.push(res.headers.get('x-palisade-cache') ?? '');
       await res.text();
-      served++;
     }
     assert.deepEqual(hits, ['miss', 'hit', 'hit', 'hit']);
     assert.equal(upstream.received.filter((r) => JSON.stringify(r.body).includes('the same deterministic question')).length, 1);
@@ -114,9 +125,8 @@ describe('palisade serve with two workers', () => {
     await eventually('the primary saw the worker exit', async () => gw.log().includes(`"pid":${victim},"code":null,"signal":"SIGKILL"`));
     for (let i = 0; i < 4; i++) {
       const res = await chat(gw, ANALYST_KEY, 'gpt-plain', `during the restart ${i}`);
-      assert.equal(res.status, 200);
+      assert.equal(count(res.status), 200);
       await res.text();
-      served++;
     }
     await eventually('a new worker listens in slot 2', async () => {
       const pid = workerPids(gw).get(2);
@@ -132,6 +142,29 @@ describe('palisade serve with two workers', () => {
     await eventually('both workers reloaded the configuration', async () => reloads() >= before + 2);
   });
 
+  it('switches every worker to a new policy bundle only once all have it ready', async () => {
+    writeFileSync(`${bundle.file}.next`, await buildSignedFixtureBundle({ 'request.rego': SECOND_POLICY, 'response.rego': ALLOW_RESPONSE_REGO }));
+    renameSync(`${bundle.file}.next`, bundle.file);
+    await eventually('a request is denied by the second bundle', async () => {
+      const res = await chat(gw, ANALYST_KEY, 'gpt-plain', 'after the switch');
+      count(res.status);
+      return (await res.text()).includes('bundle_two');
+    });
+    // Every worker has switched: each request on a new connection meets the second bundle.
+    for (let i = 0; i < 6; i++) {
+      const res = await chat(gw, ANALYST_KEY, 'gpt-plain', `switched ${i}`);
+      assert.equal(count(res.status), 403);
+      assert.match(await res.text(), /bundle_two/);
+    }
+    // No worker activated it before both had it ready: both waits come before the first activation.
+    const lines = gw.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; worker?: string; digest?: string; bundle?: { digest: string } });
+    const firstActivated = lines.findIndex((l) => l.msg === 'policy bundle activated' && l.bundle?.digest !== undefined && lines.some((w) => w.msg.startsWith('policy bundle ready; waiting') && w.digest === l.bundle?.digest));
+    assert.ok(firstActivated > 0, 'the new bundle was activated after a wait');
+    const digest = lines[firstActivated]?.bundle?.digest;
+    const waited = lines.slice(0, firstActivated).filter((l) => l.msg.startsWith('policy bundle ready; waiting') && l.digest === digest).map((l) => l.worker);
+    assert.deepEqual([...new Set(waited)].sort(), ['1', '2']);
+  });
+
   it('stops on SIGTERM, leaving one verified ledger log per worker that holds every request', async () => {
     await gw.stop();
     assert.match(gw.log(), /"msg":"all workers stopped"/);
@@ -141,12 +174,9 @@ describe('palisade serve with two workers', () => {
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     const sizes = [...verified.stdout.matchAll(/^OK (worker-\d) size=(\d+)/gm)].map((m) => Number(m[2]));
     assert.equal(sizes.length, 2);
-    // Each served request is a decision and an outcome, each refused one a decision; the limit
-    // refusals are 2 × LIMIT of the requests counted as served here.
-    const refused = 2 * LIMIT;
     assert.equal(
       sizes.reduce((a, b) => a + b, 0),
-      2 * (served - refused) + refused,
+      records,
     );
     assert.ok(sizes.every((n) => n > 0), 'both workers served requests');
   });

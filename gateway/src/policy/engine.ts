@@ -78,6 +78,12 @@ export interface PolicyEngineOptions {
    * tick as the swap, so no request sees the new policy with the old companions or the reverse.
    */
   prepare?: (bundle: PolicyBundle) => (() => void) | undefined;
+  /**
+   * Waits, once a replacement bundle is verified and ready, until the other processes serving the
+   * same port have it ready too (workers/bundle-barrier.ts), so that they switch together.
+   * Rejecting refuses the bundle for now; the first bundle, with nothing to replace, never waits.
+   */
+  agree?: (bundle: { digest: string; revision: string }) => Promise<void>;
 }
 
 export interface PolicyEngine {
@@ -222,6 +228,11 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
     };
     if (signature) info.key_id = signature.key_id;
     const companions = options.prepare?.(bundle);
+    if (active !== undefined && options.agree) {
+      logger.info({ revision: bundle.manifest.revision, digest: bundle.digest }, 'policy bundle ready; waiting for the other workers to have it ready');
+      await options.agree({ digest: bundle.digest, revision: bundle.manifest.revision });
+      if (closed) throw new GatewayError('GW_ERR_SHUTTING_DOWN', { detail: 'The policy engine is closed.' });
+    }
     // One assignment: an evaluation sees either the old bundle or the new one, never a mix.
     active = { policy, fuel, info: Object.freeze(info) };
     companions?.();

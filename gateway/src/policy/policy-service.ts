@@ -28,6 +28,8 @@ export interface PolicyServiceDeps {
   monotonic?: () => number;
   /** Called for each bundle the enforced slot is about to activate (see PolicyEngineOptions.prepare). */
   prepare?: PolicyEngineOptions['prepare'];
+  /** Agreement with the other workers before the enforced slot switches bundles (see PolicyEngineOptions.agree). */
+  agree?: PolicyEngineOptions['agree'];
   /** Reads key and token files (fs by default). */
   readFile?: (path: string) => string;
 }
@@ -122,6 +124,7 @@ export async function startPolicyService(config: PolicyConfig, deps: PolicyServi
       ...(deps.monotonic ? { monotonic: deps.monotonic } : {}),
       // A shadow bundle is only compared, so its companions never replace the enforced ones.
       ...(deps.prepare && role === 'enforced' ? { prepare: deps.prepare } : {}),
+      ...(deps.agree && role === 'enforced' ? { agree: deps.agree } : {}),
     });
     const source = createSource(bundleConfig, where, deps, readFile);
     return { role, engine, source, verification, failures: 0 };

@@ -61,6 +61,8 @@ export class IpcCallError extends Error {
 
 export interface IpcClient {
   call<T>(method: string, ...args: unknown[]): Promise<T>;
+  /** As call, with a time limit of its own instead of the client's. */
+  callWithin<T>(timeoutMs: number, method: string, ...args: unknown[]): Promise<T>;
   /** Calls still waiting for their answer. */
   pending(): number;
   close(): void;
@@ -83,27 +85,29 @@ export function createIpcClient(endpoint: IpcEndpoint, options: { timeoutMs: num
     else entry.reject(new IpcCallError(message.message ?? 'the primary process could not answer'));
   };
   endpoint.on('message', onMessage);
+  function send<T>(timeoutMs: number, method: string, args: unknown[]): Promise<T> {
+    const id = next++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new IpcCallError(`the primary process did not answer ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      waiting.set(id, { resolve: (value) => resolve(value as T), reject, timer });
+      const message: CallMessage = { palisade: 'call', id, method, args };
+      try {
+        // false only means the channel is backed up; the message still goes.
+        endpoint.send(message);
+      } catch (cause) {
+        waiting.delete(id);
+        clearTimeout(timer);
+        reject(new IpcCallError('the channel to the primary process is closed', { cause }));
+      }
+    });
+  }
   return {
-    call<T>(method: string, ...args: unknown[]): Promise<T> {
-      const id = next++;
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new IpcCallError(`the primary process did not answer ${method} within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-        timer.unref();
-        waiting.set(id, { resolve: (value) => resolve(value as T), reject, timer });
-        const message: CallMessage = { palisade: 'call', id, method, args };
-        try {
-          // false only means the channel is backed up; the message still goes.
-          endpoint.send(message);
-        } catch (cause) {
-          waiting.delete(id);
-          clearTimeout(timer);
-          reject(new IpcCallError('the channel to the primary process is closed', { cause }));
-        }
-      });
-    },
+    call: <T>(method: string, ...args: unknown[]): Promise<T> => send<T>(options.timeoutMs, method, args),
+    callWithin: <T>(timeoutMs: number, method: string, ...args: unknown[]): Promise<T> => send<T>(timeoutMs, method, args),
     pending: () => waiting.size,
     close() {
       endpoint.off('message', onMessage);

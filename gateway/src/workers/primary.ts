@@ -10,6 +10,8 @@ import { createMemoryLimitStore } from '../limits/memory-store.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { isPalisadeMessage, serveIpc, type NoticeMessage } from './ipc.js';
 import { sharedStoreHandlers } from './shared-stores.js';
+import { bundleAgreementMs } from './bundle-agreement.js';
+import { createBundleBarrier } from './bundle-barrier.js';
 
 /** What the primary needs of node:cluster, passed in so the command line decides how workers start. */
 export interface WorkerForker {
@@ -57,6 +59,9 @@ export async function runPrimary(loaded: LoadedConfig, options: PrimaryOptions):
   const limits = createMemoryLimitStore({ clock });
   const cache = config.cache.backend === 'memory' ? createLruStore({ maxBytes: config.cache.max_bytes, clock }) : undefined;
   const handlers = sharedStoreHandlers({ limits, ...(cache ? { cache } : {}) });
+  // Workers that listen take part in bundle changes; one that is starting loads what is current.
+  const serving = new Set<number>();
+  const barrier = createBundleBarrier({ running: () => [...serving], timeoutMs: bundleAgreementMs(config.policy.poll_interval_ms) });
   const slots: Slot[] = Array.from({ length: options.count }, (_, i) => ({ slot: i + 1, status: { ready: false, detail: 'starting' }, startedAt: 0, restarts: 0 }));
   let closing = false;
 
@@ -81,13 +86,15 @@ export async function runPrimary(loaded: LoadedConfig, options: PrimaryOptions):
     s.worker = worker;
     s.startedAt = clock();
     s.status = { ready: false, detail: 'starting' };
-    const stopServing = serveIpc(worker, handlers);
+    const stopServing = serveIpc(worker, { ...handlers, 'bundle.agree': (digest: string) => barrier.agree(s.slot, digest) });
     return new Promise<string>((resolve, reject) => {
-      let listening = false;
+      let listened = false;
       worker.on('message', (message: unknown) => {
         if (!isPalisadeMessage(message)) return;
-        if (message.palisade === 'listening' && !listening) {
-          listening = true;
+        if (message.palisade === 'listening' && !listened) {
+          listened = true;
+          serving.add(s.slot);
+          barrier.changed();
           logger.info({ slot: s.slot, pid: worker.process.pid, url: message.url }, 'worker listening');
           resolve(message.url);
         } else if (message.palisade === 'ready') {
@@ -98,8 +105,10 @@ export async function runPrimary(loaded: LoadedConfig, options: PrimaryOptions):
       });
       worker.on('exit', (code, signal) => {
         stopServing();
+        serving.delete(s.slot);
+        barrier.changed();
         if (s.worker === worker) s.worker = undefined;
-        if (!listening) reject(new Error(`worker ${s.slot} exited with ${signal ?? `code ${String(code)}`} before it listened`));
+        if (!listened) reject(new Error(`worker ${s.slot} exited with ${signal ?? `code ${String(code)}`} before it listened`));
         if (closing) return;
         s.status = { ready: false, detail: 'restarting' };
         broadcast();

@@ -6,6 +6,7 @@ import type { ComponentStatus } from '../health.js';
 import { startGateway, type RunningGateway } from '../start.js';
 import { createIpcClient, isPalisadeMessage, type IpcEndpoint, type NoticeMessage } from './ipc.js';
 import { createPrimaryCacheStore, createPrimaryLimitStore } from './shared-stores.js';
+import { bundleAgreementMs, WORKER_GRACE_MS } from './bundle-agreement.js';
 
 /** How long a worker waits for the primary to answer a call about limits or the cache. */
 const CALL_TIMEOUT_MS = 2000;
@@ -48,6 +49,7 @@ export async function runWorker(loaded: LoadedConfig, options: WorkerOptions): P
       slot,
       memoryStores: { limits: createPrimaryLimitStore(client), cache: createPrimaryCacheStore(client) },
       peers: () => peersStatus(statuses),
+      agreeOnBundle: (bundle) => client.callWithin<void>(bundleAgreementMs(loaded.config.policy.poll_interval_ms) + WORKER_GRACE_MS, 'bundle.agree', bundle.digest),
     },
   });
   reload = () => void running.reload();
