@@ -18,12 +18,15 @@ export interface System {
 }
 
 /** Palisade from dist/, bench/gateway.ts's configuration: API key, classification, WASM policy, fsync'd audit to the embedded ledger under `parent`. */
-export async function startPalisade(label: string, parent: string, upstreamPort: number): Promise<System> {
+export async function startPalisade(label: string, parent: string, upstreamPort: number, options: { workers?: number } = {}): Promise<System> {
   if (!existsSync(join(REPO, 'gateway/dist/cli.js'))) throw new Error('gateway/dist is missing: build with `npx tsc -b` (make bench does)');
   const work = mkdtempSync(join(parent, 'palisade-peers-'));
-  writeFileSync(join(work, 'gateway.json'), JSON.stringify(benchConfig(work, upstreamPort)));
+  const config = benchConfig(work, upstreamPort);
+  // Several workers: the primary and its workers are one system; their CPU and memory are summed.
+  if (options.workers !== undefined) config['server'] = { ...(config['server'] as Record<string, unknown>), workers: options.workers };
+  writeFileSync(join(work, 'gateway.json'), JSON.stringify(config));
   const child = spawnChild([join(REPO, 'gateway/bin/palisade.js'), 'serve', '--config', join(work, 'gateway.json')], /^Palisade is listening on /);
-  const port = Number(/:(\d+)\s*$/.exec(await child.line)?.[1]);
+  const port = Number(/listening on http:\/\/[^ ]+:(\d+)/.exec(await child.line)?.[1]);
   return {
     label,
     target: { port, headers: { authorization: `Bearer ${KEY}` } },

@@ -6,7 +6,7 @@
 // disturbance from other work on the machine touches them all alike; figures are medians over rounds.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawnChild } from './gateway.js';
 import { firstContent, manyAtOnce, oneAtATime, pct } from './peers-measure.js';
@@ -79,6 +79,8 @@ export async function benchPeers(): Promise<string[]> {
   try {
     systems.push(await startPalisade('Palisade, ledger on disk', tmpdir(), upstreamPort));
     if (existsSync('/dev/shm')) systems.push(await startPalisade('Palisade, ledger on tmpfs', '/dev/shm', upstreamPort));
+    // Every core: one worker per core on the one port (docs/workers.md).
+    if (availableParallelism() > 1) systems.push(await startPalisade(`Palisade, ${availableParallelism()} workers, ledger on disk`, tmpdir(), upstreamPort, { workers: availableParallelism() }));
     else notes.push('no /dev/shm here: Palisade measured with its ledger on disk only');
     const starters: [string, (i: Installed) => Promise<System>][] = [
       ['portkey', (i) => startPortkey(i.program, work, upstreamPort)],

@@ -24,6 +24,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   stream: async () => (await import('./stream-release.js')).benchStreamRelease(),
   peers: async () => (await import('./peers.js')).benchPeers(),
   console: async () => (await import('./console.js')).benchConsole(),
+  profile: async () => (await import('./profile.js')).benchProfile(),
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

@@ -48,9 +48,12 @@ async function serve(args: string[]): Promise<number> {
   if (!cluster.isWorker) process.stdout.write(startBanner(loaded.config, running.url, { workers }));
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.off('disconnect', stop);
+      // A worker gets Ctrl-C from the terminal and SIGTERM from its primary: the second must not
+      // cut its drain short (the primary kills what is left after the grace period).
+      if (!cluster.isWorker) {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       resolve();
     };
     process.on('SIGINT', stop);
