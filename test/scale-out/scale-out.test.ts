@@ -1,5 +1,5 @@
-// The production shape scaled out: three `palisade serve` processes behind a round-robin "load
-// balancer", sharing one Redis (limits and cache) and one Kafka broker, auditing into a topic of
+// The production shape scaled out: three `palisade serve` gateways of two workers each behind a
+// round-robin "load balancer", sharing one Redis (limits and cache) and one Kafka broker, auditing into a topic of
 // three partitions that `palisade-audit consume` writes into one Merkle log per partition. Each
 // record of each answered request is in the ledger once, the provider received exactly the allowed
 // prompts, a per-caller limit holds exactly across the gateways, and every log verifies.
@@ -36,7 +36,8 @@ function gatewayConfig(work: string, i: number, kafka: KafkaHandle, topic: strin
   const dir = join(work, `gateway-${i}`);
   mkdirSync(dir);
   const c = baseConfig(dir);
-  c['server'] = { ...(c['server'] as Record<string, unknown>), gateway_id: `gw-${i}` };
+  // Two workers each (docs/workers.md): six processes serve the three ports.
+  c['server'] = { ...(c['server'] as Record<string, unknown>), gateway_id: `gw-${i}`, workers: 2 };
   c['log'] = { level: 'warn' };
   const keys = (c['identity'] as { api_keys: unknown[] }).api_keys;
   keys.push({ id: 'limited', key_sha256: sha256(LIMITED_KEY), sub: 'limited@example.com', tenant: 'acme', roles: ['analyst'], app: 'test-app' });
