@@ -33,7 +33,12 @@ export function spoolBytes(dir: string): number {
 export const refusals = (tally: Tally): number => [...tally.refused.values()].reduce((a, b) => a + b, 0);
 
 /** Waits (bounded) for the ledger to hold what callers were promised, then checks it exactly and verifies it. */
-export async function settle(ledger: string, tally: Tally, consumer: () => ConsumerProcess, options: { allowRefusedDecisions?: boolean } = {}): Promise<string> {
+export async function settle(
+  ledger: string,
+  tally: Tally,
+  consumer: () => ConsumerProcess,
+  options: { allowRefusedDecisions?: boolean; allowUnacknowledgedOutcomes?: boolean } = {},
+): Promise<string> {
   await until(`${promised(tally)} records in the ledger`, () => ledgerCount(ledger) >= promised(tally), 90_000, () => `${ledgerCount(ledger)} so far; consumer: ${consumer().log().slice(-1200)}`);
   // A late duplicate would show up within a few checkpoint intervals (200 ms each).
   await sleep(1500);

@@ -158,9 +158,12 @@ export function ledgerCount(ledgerDir: string): number {
 /**
  * The ledger holds exactly what callers were promised: each record once, each answered decision's
  * outcome after its decision in the same log. A request refused while its decision record was
- * already in flight may have that decision record, and never an outcome (`allowRefusedDecisions`).
+ * already in flight may have that decision record (`allowRefusedDecisions`). With
+ * `allowUnacknowledgedOutcomes` it may also have its outcome, after its decision: a broker killed
+ * outright can have written a record whose acknowledgement never came, and the gateway, which
+ * withheld the answer, cannot tell.
  */
-export function checkLedgerAgainst(ledgerDir: string, tally: Tally, options: { allowRefusedDecisions?: boolean } = {}): string[] {
+export function checkLedgerAgainst(ledgerDir: string, tally: Tally, options: { allowRefusedDecisions?: boolean; allowUnacknowledgedOutcomes?: boolean } = {}): string[] {
   const problems: string[] = [];
   const { records } = readLedger(ledgerDir);
   const byRecord = new Map<string, number>();
@@ -169,7 +172,12 @@ export function checkLedgerAgainst(ledgerDir: string, tally: Tally, options: { a
   const refused = new Set(tally.refusedIds);
   const strays = records.filter((r) => refused.has(r.decision_id));
   for (const r of strays) {
-    if (r.phase !== 'decision' || !options.allowRefusedDecisions) problems.push(`refused request ${r.decision_id} has a ${r.phase} record`);
+    const allowed =
+      (r.phase === 'decision' && options.allowRefusedDecisions === true) ||
+      (r.phase === 'outcome' &&
+        options.allowUnacknowledgedOutcomes === true &&
+        strays.some((d) => d.phase === 'decision' && d.decision_id === r.decision_id && d.log === r.log && d.index < r.index));
+    if (!allowed) problems.push(`refused request ${r.decision_id} has a ${r.phase} record`);
   }
   if (records.length - strays.length !== promised(tally)) {
     problems.push(`ledger holds ${records.length - strays.length} records for answered and denied requests, callers were promised ${promised(tally)}`);
