@@ -27,6 +27,7 @@ import type { DestinationStream } from 'pino';
 import type { ComponentStatus } from './health.js';
 import type { CacheStore } from './cache/index.js';
 import type { LimitStore } from './limits/limit-store.js';
+import type { Registry } from 'prom-client';
 import { createTracing } from './telemetry/tracing.js';
 import { consoleReadiness, startEmbeddedConsole, withConsole } from './audit-console/embedded-console.js';
 import { createConfigReloader, type ReloadReport } from './telemetry/config-reload.js';
@@ -54,6 +55,10 @@ export interface WorkerRole {
   peers(): ComponentStatus;
   /** Resolves once every worker has this bundle ready to switch to (workers/bundle-barrier.ts). */
   agreeOnBundle(bundle: { digest: string; revision: string }): Promise<void>;
+  /** Offers this worker's metrics to the primary, which sums every worker's for /metrics. */
+  shareMetrics(registry: Registry): void;
+  /** Every worker's metrics together, from the primary. */
+  clusterMetrics(): Promise<string>;
 }
 
 export interface RunningGateway {
@@ -80,6 +85,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     ...(deps.logDestination ? { destination: deps.logDestination } : {}),
   });
   const metrics = createMetrics({ defaultMetrics: true });
+  deps.worker?.shareMetrics(metrics.registry);
   const tracing = createTracing(config.telemetry, { gatewayId: config.server.gateway_id, providers: config.providers, clock, otlpHeaders: loaded.secrets.otlpHeaders });
   const ids = createIds(clock);
 
@@ -185,6 +191,7 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
     bodyRate,
     tracing,
     ...(adminToken !== undefined ? { adminToken } : {}),
+    ...(deps.worker ? { metricsText: deps.worker.clusterMetrics } : {}),
     inflight: {
       add: () => {
         inflight++;
@@ -218,7 +225,16 @@ export async function startGateway(loaded: LoadedConfig, deps: StartDeps = {}): 
   let adminServer: Server | undefined;
   let adminUrl: string | undefined;
   if (serverConfig.admin_port !== undefined) {
-    const adminApp = createAdminApp({ readiness, shuttingDown: () => shuttingDown, metrics, ids, refusals, logger, ...(adminToken !== undefined ? { adminToken } : {}) });
+    const adminApp = createAdminApp({
+      readiness,
+      shuttingDown: () => shuttingDown,
+      metrics,
+      ids,
+      refusals,
+      logger,
+      ...(adminToken !== undefined ? { adminToken } : {}),
+      ...(deps.worker ? { metricsText: deps.worker.clusterMetrics } : {}),
+    });
     adminServer = createGatewayServer(adminApp, { refusals, ids, logger, limits: { headersTimeoutMs: serverConfig.headers_timeout_ms, requestTimeoutMs: serverConfig.request_timeout_ms, maxConnections: 256 } });
     const adminHost = serverConfig.admin_host ?? serverConfig.host;
     await listen(adminServer, serverConfig.admin_port, adminHost).catch((err: unknown) => {

@@ -1,7 +1,7 @@
 // `palisade serve` with `server.workers: 2`, as an operator runs it to use both cores: one port
 // served by two processes. Limits are exact across them, an answer cached by one is found by the
 // other, each writes a ledger log of its own that `palisade-audit verify` passes, /readyz covers
-// both, a worker killed with SIGKILL is replaced in its slot while the other serves, SIGHUP
+// both, /metrics sums them, a worker killed with SIGKILL is replaced in its slot while the other serves, SIGHUP
 // reaches both, a new policy bundle is switched to by both only once both have it ready, and
 // SIGTERM stops them all.
 import { after, before, describe, it } from 'node:test';
@@ -102,6 +102,14 @@ describe('palisade serve with two workers', () => {
     const statuses = await Promise.all(Array.from({ length: 3 * LIMIT }, (_, i) => chat(gw, LIMITED, 'gpt-plain', `limited ${i}`).then(async (r) => (await r.text(), count(r.status)))));
     assert.equal(statuses.filter((s) => s === 200).length, LIMIT);
     assert.equal(statuses.filter((s) => s === 429).length, 2 * LIMIT);
+  });
+
+  it('reports the metrics of every worker together on /metrics, whichever worker answers', async () => {
+    for (let i = 0; i < 4; i++) {
+      const text = await (await fetch(`${gw.url}/metrics`, { headers: { connection: 'close' } })).text();
+      const refused = /^palisade_http_requests_total\{[^}]*status="429"[^}]*\} (\d+)$/m.exec(text);
+      assert.equal(Number(refused?.[1]), 2 * LIMIT, text.slice(0, 2000));
+    }
   });
 
   it('answers from the cache whichever worker stored the answer', async () => {

@@ -21,6 +21,8 @@ export interface AdminDeps {
   logger: Logger;
   /** When set, /readyz and /metrics require `Authorization: Bearer <token>`. */
   adminToken?: string;
+  /** The exposition of every worker's metrics together, when this process is one of several. */
+  metricsText?: () => Promise<string>;
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -71,7 +73,7 @@ export function addAdminRoutes(app: express.Express, deps: AdminDeps, withAdmin:
   });
   app.get('/metrics', guard, async (_req, res) => {
     res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
+    res.send(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
   });
 }
 

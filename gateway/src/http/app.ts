@@ -36,6 +36,8 @@ export interface AppDeps extends PipelineDeps {
   bodyRate: BodyRateGuard;
   /** When set, /readyz and /metrics require it as a bearer token. */
   adminToken?: string;
+  /** What /metrics answers when this process is one of several workers: all of them together. */
+  metricsText?: () => Promise<string>;
   /** Spans for every request, when tracing is on. */
   tracing?: Tracing;
 }
@@ -69,7 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
     next(req.httpVersion === '1.1' && req.headers.host === undefined ? new GatewayError('GW_ERR_BAD_HTTP', { detail: 'The Host header is missing.' }) : undefined);
   });
 
-  const adminDeps = { readiness: deps.readiness, shuttingDown: deps.shuttingDown, metrics, ids: deps.ids, refusals, logger };
+  const adminDeps = { readiness: deps.readiness, shuttingDown: deps.shuttingDown, metrics, ids: deps.ids, refusals, logger, ...(deps.metricsText ? { metricsText: deps.metricsText } : {}) };
   addAdminRoutes(app, deps.adminToken !== undefined ? { ...adminDeps, adminToken: deps.adminToken } : adminDeps, deps.config.server.admin_port === undefined);
 
   const retryAfter = {

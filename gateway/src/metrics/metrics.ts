@@ -49,8 +49,9 @@ export function createMetrics(options: { defaultMetrics: boolean }): GatewayMetr
     requestsActive: new Gauge({ name: 'palisade_http_requests_active', help: 'Requests being processed', registers }),
     requestsQueued: new Gauge({ name: 'palisade_http_requests_queued', help: 'Requests waiting for a processing slot', registers }),
     requestsShed: new Counter({ name: 'palisade_http_requests_shed_total', help: 'Requests refused with 503 under load, by reason', labelNames: ['reason'], registers }),
-    eventLoopDelayP99: new Gauge({ name: 'palisade_event_loop_delay_p99_seconds', help: 'Event-loop delay, 99th percentile over the last window', registers }),
-    heapLiveRatio: new Gauge({ name: 'palisade_heap_live_ratio', help: 'Heap in use after the last full garbage collection, as a share of the heap limit', registers }),
+    // With several workers /metrics sums them; a delay or a share of the heap is the worst worker's.
+    eventLoopDelayP99: new Gauge({ name: 'palisade_event_loop_delay_p99_seconds', help: 'Event-loop delay, 99th percentile over the last window', registers, aggregator: 'max' }),
+    heapLiveRatio: new Gauge({ name: 'palisade_heap_live_ratio', help: 'Heap in use after the last full garbage collection, as a share of the heap limit', registers, aggregator: 'max' }),
     connectionsRefused: new Counter({ name: 'palisade_http_connections_refused_total', help: 'Connections closed at the edge, by reason', labelNames: ['reason'], registers }),
   };
 }

@@ -4,6 +4,7 @@
 // are doing, for /readyz; passes SIGHUP on as a reload; starts a worker again in its slot when
 // one dies; and stops them all on SIGTERM.
 import type { Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import type { LoadedConfig } from '../config/load-config.js';
 import { createLruStore } from '../cache/index.js';
 import { createMemoryLimitStore } from '../limits/memory-store.js';
@@ -58,7 +59,9 @@ export async function runPrimary(loaded: LoadedConfig, options: PrimaryOptions):
     createLogger({ level: config.log.level, base: { service: 'palisade-gateway', gateway_id: config.server.gateway_id, worker: 'primary' } });
   const limits = createMemoryLimitStore({ clock });
   const cache = config.cache.backend === 'memory' ? createLruStore({ maxBytes: config.cache.max_bytes, clock }) : undefined;
-  const handlers = sharedStoreHandlers({ limits, ...(cache ? { cache } : {}) });
+  // Sums every worker's metrics for /metrics (prom-client asks each worker over the cluster channel).
+  const aggregator = new AggregatorRegistry();
+  const handlers = { ...sharedStoreHandlers({ limits, ...(cache ? { cache } : {}) }), 'metrics.cluster': () => aggregator.clusterMetrics() };
   // Workers that listen take part in bundle changes; one that is starting loads what is current.
   const serving = new Set<number>();
   const barrier = createBundleBarrier({ running: () => [...serving], timeoutMs: bundleAgreementMs(config.policy.poll_interval_ms) });

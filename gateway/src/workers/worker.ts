@@ -1,6 +1,7 @@
 // One worker of several serving one port: the gateway as usual, with the limits and the memory
 // cache of the primary, a ledger log of its own, and its readiness reported to the primary, which
 // tells every worker how all of them are doing so that /readyz covers the whole gateway.
+import { AggregatorRegistry } from 'prom-client';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { ComponentStatus } from '../health.js';
 import { startGateway, type RunningGateway } from '../start.js';
@@ -10,6 +11,8 @@ import { bundleAgreementMs, WORKER_GRACE_MS } from './bundle-agreement.js';
 
 /** How long a worker waits for the primary to answer a call about limits or the cache. */
 const CALL_TIMEOUT_MS = 2000;
+/** prom-client's primary gives up on a worker's metrics after 5 s; this waits a little longer. */
+const METRICS_TIMEOUT_MS = 6000;
 /** How often a worker tells the primary it is (or is not) ready, besides every change. */
 const REPORT_EVERY_MS = 1000;
 
@@ -49,6 +52,12 @@ export async function runWorker(loaded: LoadedConfig, options: WorkerOptions): P
       slot,
       memoryStores: { limits: createPrimaryLimitStore(client), cache: createPrimaryCacheStore(client) },
       peers: () => peersStatus(statuses),
+      shareMetrics: (registry) => {
+        // prom-client answers the primary's requests for this registry over the cluster channel.
+        new AggregatorRegistry();
+        AggregatorRegistry.setRegistries(registry);
+      },
+      clusterMetrics: () => client.callWithin<string>(METRICS_TIMEOUT_MS, 'metrics.cluster'),
       agreeOnBundle: (bundle) => client.callWithin<void>(bundleAgreementMs(loaded.config.policy.poll_interval_ms) + WORKER_GRACE_MS, 'bundle.agree', bundle.digest),
     },
   });
