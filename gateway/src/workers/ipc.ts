@@ -40,7 +40,7 @@ export interface ReplyMessage {
 
 /** Messages the primary and the workers exchange besides calls and replies. */
 export type NoticeMessage =
-  /** worker → primary: its readiness, on every change and once a second. */
+  /** worker → primary: its readiness, once a second. */
   | { palisade: 'ready'; ready: boolean; detail?: string }
   /** worker → primary: it is listening and has finished starting. */
   | { palisade: 'listening'; url: string }

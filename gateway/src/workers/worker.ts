@@ -13,7 +13,7 @@ import { bundleAgreementMs, WORKER_GRACE_MS } from './bundle-agreement.js';
 const CALL_TIMEOUT_MS = 2000;
 /** prom-client's primary gives up on a worker's metrics after 5 s; this waits a little longer. */
 const METRICS_TIMEOUT_MS = 6000;
-/** How often a worker tells the primary it is (or is not) ready, besides every change. */
+/** How often a worker tells the primary whether it is ready (the primary passes changes on at once). */
 const REPORT_EVERY_MS = 1000;
 
 export interface WorkerOptions {
@@ -62,16 +62,12 @@ export async function runWorker(loaded: LoadedConfig, options: WorkerOptions): P
     },
   });
   reload = () => void running.reload();
-  let last = '';
   const report = (): void => {
     // Its own components only: the workers' component is what the primary builds from these reports.
     const problems = Object.entries(running.readiness())
       .filter(([name, s]) => name !== 'workers' && !s.ready)
       .map(([name, s]) => `${name}${s.detail !== undefined ? `: ${s.detail}` : ''}`);
     const notice: NoticeMessage = problems.length === 0 ? { palisade: 'ready', ready: true } : { palisade: 'ready', ready: false, detail: problems.join('; ') };
-    const text = JSON.stringify(notice);
-    if (text === last) return;
-    last = text;
     try {
       channel.send(notice);
     } catch {
@@ -79,10 +75,7 @@ export async function runWorker(loaded: LoadedConfig, options: WorkerOptions): P
     }
   };
   report();
-  const timer = setInterval(() => {
-    last = '';
-    report();
-  }, REPORT_EVERY_MS);
+  const timer = setInterval(report, REPORT_EVERY_MS);
   timer.unref();
   channel.send({ palisade: 'listening', url: running.url } satisfies NoticeMessage);
   return {
