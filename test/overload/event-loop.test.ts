@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { errorOf, type RawAnswer } from '../gateway/support/edge.js';
 import { send } from '../gateway/support/edge.js';
-import { heldModel, startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
+import { heldAndEchoModels, startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
 import { chat, metric } from './support/client.js';
 
 /** Keeps this process (and so the in-process gateway) busy, as a request that blocks the loop would. */
@@ -22,12 +22,7 @@ describe('shedding on event-loop delay', () => {
   let gw: TestGateway;
   before(async () => {
     upstream = await startHeldUpstream({ held: true });
-    gw = await startTestGateway((config) => {
-      heldModel(upstream, { max_event_loop_delay_ms: 100 })(config);
-      // Probes go to the echo model, which answers at once: only the one held request is in flight.
-      (config['providers'] as unknown[]).push({ name: 'echo', type: 'echo' });
-      (config['models'] as unknown[]).push({ name: 'echo', provider: 'echo' });
-    });
+    gw = await startTestGateway(heldAndEchoModels(upstream, { max_event_loop_delay_ms: 100 }));
   });
   after(async () => {
     upstream?.releaseAll();

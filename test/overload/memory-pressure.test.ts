@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { errorOf } from '../gateway/support/edge.js';
-import { heldModel, startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
+import { heldAndEchoModels, startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
 import { chat, metric } from './support/client.js';
 
 describe('shedding on memory pressure', () => {
@@ -14,11 +14,7 @@ describe('shedding on memory pressure', () => {
   let gw: TestGateway;
   before(async () => {
     upstream = await startHeldUpstream({ held: true });
-    gw = await startTestGateway((config) => {
-      heldModel(upstream, { max_heap_ratio: 0.000001 })(config);
-      (config['providers'] as unknown[]).push({ name: 'echo', type: 'echo' });
-      (config['models'] as unknown[]).push({ name: 'echo', provider: 'echo' });
-    });
+    gw = await startTestGateway(heldAndEchoModels(upstream, { max_heap_ratio: 0.000001 }));
   });
   after(async () => {
     upstream?.releaseAll();

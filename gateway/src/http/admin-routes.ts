@@ -72,8 +72,18 @@ export function addAdminRoutes(app: express.Express, deps: AdminDeps, withAdmin:
     res.status(ready ? 200 : 503).json({ ready, components });
   });
   app.get('/metrics', guard, async (_req, res) => {
+    let text: string;
+    try {
+      text = await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))();
+    } catch (err) {
+      // With workers, one that is restarting can leave the sum incomplete: say so rather than
+      // serve part of the gateway's counters as if they were all of them.
+      deps.logger.warn({ err }, 'metrics of every worker not collected');
+      res.status(503).type('text/plain').send('metrics of every worker not collected; retry\n');
+      return;
+    }
     res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
+    res.send(text);
   });
 }
 

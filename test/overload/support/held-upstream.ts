@@ -68,3 +68,15 @@ export function heldModel(upstream: FakeUpstream, server: Record<string, unknown
     config['models'] = [{ name: 'held', provider: 'held' }];
   };
 }
+
+/**
+ * As heldModel, plus a model `echo` that answers at once: probes sent while the held request is in
+ * flight are the only other work, so the test knows exactly what the gateway is holding.
+ */
+export function heldAndEchoModels(upstream: FakeUpstream, server: Record<string, unknown>): (config: Record<string, unknown>) => void {
+  return (config) => {
+    heldModel(upstream, server)(config);
+    (config['providers'] as unknown[]).push({ name: 'echo', type: 'echo' });
+    (config['models'] as unknown[]).push({ name: 'echo', provider: 'echo' });
+  };
+}
