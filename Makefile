@@ -17,11 +17,11 @@ define require
 [[ -e $(1) ]] || { echo "make: $(1) is missing; it is required for '$@'" >&2; exit 1; }
 endef
 
-.PHONY: help deps lint run bundles bundles-check policy-test kafka-up kafka-down bench test test-unit test-e2e eval helm-check reliability
+.PHONY: help deps lint run bundles bundles-check policy-test kafka-up kafka-down bench test test-unit test-e2e test-workers eval helm-check reliability
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
-	awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9 -]*:.*## / { printf "  %-22s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # npm writes node_modules/.package-lock.json on every install, so its age is the age of node_modules.
 node_modules/.package-lock.json: package-lock.json
@@ -122,6 +122,8 @@ test: deps ## Run everything: policy tests, bundle check, all tests against real
 	mkdir -p "$$PALISADE_SCREENSHOTS"
 	# spec for people reading the log; one TAP file per pass in $$state for the totals printed at the end.
 	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh all "$$state" || failed+=(node-tests)
+	step "node tests again, each test gateway as palisade serve with two workers"
+	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh workers "$$state" || failed+=(node-tests-workers)
 	step "classification eval"
 	if [[ -d ../shared/datasets ]]; then $(MAKE) eval || failed+=(eval); else echo "classification eval skipped: ../shared/datasets not found"; fi
 	step "Helm chart"
@@ -142,7 +144,8 @@ test-unit: deps ## Run the tests that need no broker and start no server process
 	trap 'rm -rf "$$results"' EXIT
 	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh unit "$$results"
 
-test-e2e: deps ## Run the end-to-end tests: a real Kafka broker and Redis, the audit consumer and servers as processes
+# test-workers: the tests that start gateways again, each gateway as `palisade serve` with two workers (docs/workers.md).
+test-e2e test-workers: deps ## Run the end-to-end tests (a real Kafka broker and Redis, the audit consumer and servers as processes), or those that start gateways with two workers
 	@opa=$$(scripts/ensure-opa.sh)
 	export PALISADE_OPA=$$opa
 	scripts/kafka.sh fetch >/dev/null
@@ -153,4 +156,4 @@ test-e2e: deps ## Run the end-to-end tests: a real Kafka broker and Redis, the a
 	trap 'exit 143' TERM
 	PALISADE_TEST_KAFKA_BROKERS=$$(scripts/kafka.sh start "$$state")
 	export PALISADE_TEST_KAFKA_BROKERS
-	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh e2e "$$state"
+	NODE_TEST="$(NODE_TEST)" TEST_CONCURRENCY=$(TEST_CONCURRENCY) test/support/run-tests.sh $(subst test-,,$@) "$$state"

@@ -12,6 +12,7 @@ import { spawnChild } from './gateway.js';
 import { firstContent, manyAtOnce, oneAtATime, pct } from './peers-measure.js';
 import { cpuMs, rssMiB, stopProcess } from './peers-proc.js';
 import { direct, startLiteLLM, startPalisade, startPortkey, type System } from './peers-systems.js';
+import { goalsTable, measureFsync } from './peers-goals.js';
 import { ratioTable, summarise, systemsTable, type Round } from './peers-table.js';
 import { CHUNK_MS } from './peers-upstream.js';
 
@@ -79,9 +80,9 @@ export async function benchPeers(): Promise<string[]> {
   try {
     systems.push(await startPalisade('Palisade, ledger on disk', tmpdir(), upstreamPort));
     if (existsSync('/dev/shm')) systems.push(await startPalisade('Palisade, ledger on tmpfs', '/dev/shm', upstreamPort));
+    else notes.push('no /dev/shm here: Palisade measured with its ledger on disk only');
     // Every core: one worker per core on the one port (docs/workers.md).
     if (availableParallelism() > 1) systems.push(await startPalisade(`Palisade, ${availableParallelism()} workers, ledger on disk`, tmpdir(), upstreamPort, { workers: availableParallelism() }));
-    else notes.push('no /dev/shm here: Palisade measured with its ledger on disk only');
     const starters: [string, (i: Installed) => Promise<System>][] = [
       ['portkey', (i) => startPortkey(i.program, work, upstreamPort)],
       ['litellm', (i) => startLiteLLM(i.program, work, upstreamPort)],
@@ -142,6 +143,9 @@ export async function benchPeers(): Promise<string[]> {
       ...systemsTable(baseline, summaries, CONNECTIONS),
       '',
       ...(peers.length > 0 ? ratioTable(ours, peers) : ['(no peer measured, so no ratios)']),
+      '',
+      // The disk's fsync, measured where the on-disk ledger lives, after the rounds so it does not disturb them.
+      ...goalsTable(ours, peers, { fsync: await measureFsync(tmpdir()), cores: availableParallelism(), chunkMs: CHUNK_MS }),
     );
   } finally {
     for (const s of systems) await s.stop();

@@ -3,7 +3,7 @@
 // BENCH_DURATION_S seconds, then the profile's samples summed by where their code lives: each
 // folder of the gateway's sources, our other packages, each npm package, Node's own internals,
 // and V8's garbage collector and compiler. Self time only, so the parts add up to the whole.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -13,10 +13,12 @@ const REPO = resolve(import.meta.dirname, '..');
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 const WARMUP_S = 3;
+/** Where to keep the .cpuprofile, when set. */
+const KEEP = process.env['BENCH_PROFILE_OUT'];
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber?: number };
 }
 
 interface CpuProfile {
@@ -71,6 +73,20 @@ export function summariseProfile(profile: CpuProfile): { part: string; ms: numbe
   return [...parts].map(([part, ms]) => ({ part, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Self time by function, for the functions of our own code (gateway, consumer and packages). */
+export function ownFunctions(profile: CpuProfile): { fn: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const fns = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const own = frame === undefined ? null : /\/(gateway|audit-consumer|packages\/[^/]+)\/(?:dist|src)\/(.+)$/.exec(frame.url);
+    if (frame === undefined || own === null) return;
+    const fn = `${frame.functionName || '(anonymous)'} (${own[1]}/${own[2]}:${(frame.lineNumber ?? 0) + 1})`;
+    fns.set(fn, (fns.get(fn) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...fns].map(([fn, ms]) => ({ fn, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 const requestBody = JSON.stringify({
   model: 'bench',
   messages: [
@@ -108,7 +124,10 @@ export async function benchProfile(): Promise<string[]> {
     await exited;
     const file = readdirSync(profiles).find((f) => f.endsWith('.cpuprofile'));
     if (file === undefined) return ['no profile was written'];
-    const parts = summariseProfile(JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile);
+    // To open in Chrome DevTools or speedscope as a flame graph.
+    if (KEEP !== undefined) copyFileSync(join(profiles, file), KEEP);
+    const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile;
+    const parts = summariseProfile(profile);
     const busy = parts.filter((p) => p.part !== '(idle)');
     const total = busy.reduce((a, p) => a + p.ms, 0);
     const lines = [
@@ -117,6 +136,12 @@ export async function benchProfile(): Promise<string[]> {
       '| part | busy ms | share | µs per answer |',
       '|---|---:|---:|---:|',
       ...busy.slice(0, 25).map((p) => `| ${p.part} | ${p.ms.toFixed(0)} | ${((p.ms / total) * 100).toFixed(1)}% | ${((p.ms / answered) * 1000).toFixed(0)} |`),
+      '',
+      'Our own functions with the most self time (the compiled files; line numbers are of dist/):',
+      '',
+      '| function | µs per answer |',
+      '|---|---:|',
+      ...ownFunctions(profile).slice(0, 20).map((f) => `| ${f.fn} | ${((f.ms / answered) * 1000).toFixed(1)} |`),
     ];
     return lines;
   } finally {

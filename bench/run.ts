@@ -25,6 +25,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   peers: async () => (await import('./peers.js')).benchPeers(),
   console: async () => (await import('./console.js')).benchConsole(),
   profile: async () => (await import('./profile.js')).benchProfile(),
+  'kafka-clients': async () => (await import('./kafka-clients.js')).benchKafkaClients(),
 };
 
 const only = (process.env['ONLY'] ?? '').split(',').filter((s) => s !== '');

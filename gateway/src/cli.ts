@@ -1,5 +1,6 @@
 // The `palisade` command line: parses arguments and hands over to the library.
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
@@ -12,7 +13,7 @@ import { startBanner } from './cli/banner.js';
 import { parentChannel } from './workers/ipc.js';
 import { runPrimary } from './workers/primary.js';
 import { runWorker } from './workers/worker.js';
-import { workerCount } from './workers/worker-count.js';
+import { cgroupCpuQuota, workerCount } from './workers/worker-count.js';
 
 const USAGE = `Usage:
   palisade serve --config FILE     run the gateway
@@ -21,6 +22,14 @@ const USAGE = `Usage:
   palisade keys create|list|revoke manage API keys in a keys file (palisade keys help)
   palisade help                    show this text
 `;
+
+function readTextOrNothing(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
@@ -31,7 +40,7 @@ async function serve(args: string[]): Promise<number> {
   const configFile = values.config;
   const load = (): LoadedConfig => loadConfig(configFile, process.env);
   const loaded = load();
-  const workers = workerCount(loaded.config.server.workers, availableParallelism());
+  const workers = workerCount(loaded.config.server.workers, loaded.config.audit.sink, { cores: availableParallelism(), quota: cgroupCpuQuota(readTextOrNothing) });
   let running: { url: string; close(): Promise<void> };
   if (cluster.isWorker) {
     // Started by the primary below, which names the slot this worker serves.

@@ -82,6 +82,57 @@ describe('canonicalJson', () => {
   });
 });
 
+/** RFC 8785 written the plain way, one value at a time, to check canonicalJson's quicker way against. */
+function plainCanonical(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (Array.isArray(value)) return `[${value.map((v) => plainCanonical(v) ?? 'null').join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.keys(value)
+      .sort()
+      .flatMap((k) => {
+        const v = plainCanonical((value as Record<string, unknown>)[k]);
+        return v === undefined ? [] : [`${JSON.stringify(k)}:${v}`];
+      });
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A small deterministic generator, so a failure names a value that can be made again. */
+function randomValues(seed: number, count: number): unknown[] {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    // The high bits: the low ones of this generator repeat with a short period.
+    return Math.floor((state / 2147483648) * n);
+  };
+  const keys = ['a', 'b', 'B', 'aa', '', 'é', '😀', '\u0000', '"', '10', '9', '0', '01', '__proto__', 'constructor', 'z\n'];
+  const strings = ['', 'x', 'line\nbreak', 'tab\t', '\u0001\u001f', 'quote"back\\slash', 'é€😀', '\u2028', '</script>', 'ud800'];
+  const numbers = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 5e-324, 123456789.125, -(2 ** 53), 333333333.3333333];
+  const make = (depth: number): unknown => {
+    const kind = next(depth > 3 ? 5 : 8);
+    if (kind === 0) return numbers[next(numbers.length)];
+    if (kind === 1) return strings[next(strings.length)];
+    if (kind === 2) return next(2) === 0;
+    if (kind === 3) return null;
+    if (kind === 4) return next(4) === 0 ? undefined : 'u';
+    if (kind === 5) return Array.from({ length: next(4) }, () => make(depth + 1));
+    // fromEntries adds `__proto__` as an ordinary key, as JSON.parse does.
+    return Object.fromEntries(Array.from({ length: next(6) }, () => [keys[next(keys.length)], make(depth + 1)]));
+  };
+  return Array.from({ length: count }, () => make(0));
+}
+
+describe('canonicalJson on generated values', () => {
+  it('writes what RFC 8785 written the plain way writes, for 2,000 values with awkward keys, numbers and strings', () => {
+    for (const value of randomValues(20261208, 2000)) {
+      const expected = plainCanonical(value);
+      if (expected === undefined) continue;
+      assert.equal(canonicalJson(value), expected, JSON.stringify(value));
+    }
+  });
+});
+
 describe('isCanonicalJson', () => {
   it('agrees with canonicalJson, including key orders objects do not keep and escaped surrogates', () => {
     const cases = [

@@ -11,10 +11,10 @@ import OpenAI from 'openai';
 import { commitContent, parseVerifier, verifyTlogProof, canonicalBytes, type AuditRecordV1 } from '@palisade/audit-core';
 import { ContentStore, SubjectKeyStore, openLogReader } from '@palisade/ledger';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath } from '../policy/support.js';
-import { PRIVILEGED_KEY, sha256, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PRIVILEGED_KEY, gatewayLogDirs, readGatewayRecords, sha256, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { runCli } from '../support/cli.js';
-import { entryBundleFiles, readLedgerRecords } from '../support/ledger.js';
+import { entryBundleFiles } from '../support/ledger.js';
 
 // The test policy keeps content according to the request's temperature, so one caller can ask for each mode.
 const CONTENT_REGO = `package palisade.request
@@ -88,9 +88,8 @@ describe('content kept by policy, and erasure, through the gateway', () => {
 
   it('keeps commitments under the subject key and sealed copies as the policy said, never text in the ledger', async () => {
     await gw.gateway.close();
-    const logDir = join(gw.ledgerDir, 'default');
-    const records = readLedgerRecords(logDir);
-    const raw = entryBundleFiles(logDir).map((f) => readFileSync(f, 'latin1')).join('');
+    const records = readGatewayRecords(gw);
+    const raw = gatewayLogDirs(gw).flatMap((log) => entryBundleFiles(log)).map((f) => readFileSync(f, 'latin1')).join('');
     assert.ok(!raw.includes('536-22-8726') && !raw.includes('File the claim'), 'no prompt or answer text in any leaf');
     // The oversized decision record was not written, not even cut down; its refusal is, naming the person without the roles.
     const big = records.filter((r) => r.principal.sub === 'big@example.com');
@@ -141,9 +140,13 @@ describe('content kept by policy, and erasure, through the gateway', () => {
 
     const verified = await runCli('palisade-audit', ['verify', gw.ledgerDir]);
     assert.equal(verified.code, 0, verified.stderr);
-    const reader = await openLogReader(join(gw.ledgerDir, 'default'));
-    const vkey = parseVerifier(readFileSync(join(gw.ledgerDir, 'default/log.vkey'), 'utf8'));
-    const found = await reader.findDecision(ids.get('full')!);
+    // Both records of a request are in the log of the process that answered it.
+    const logs = await Promise.all(gatewayLogDirs(gw).map(async (dir) => ({ dir, reader: await openLogReader(dir) })));
+    const holding = await Promise.all(logs.map(async (l) => ({ ...l, found: await l.reader.findDecision(ids.get('full')!) })));
+    const hit = holding.find((l) => l.found.length > 0);
+    assert.ok(hit, 'a log holds the request');
+    const { dir, reader, found } = hit;
+    const vkey = parseVerifier(readFileSync(join(dir, 'log.vkey'), 'utf8'));
     assert.equal(found.length, 2);
     for (const f of found) {
       const record = JSON.parse(Buffer.from(await reader.readEntry(f.index)).toString('utf8')) as AuditRecordV1;

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { ANALYST_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { ANALYST_KEY, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { estimateTokens } from '../../gateway/src/tokens/estimate-tokens.js';
 
@@ -54,7 +53,7 @@ describe('count_tokens', () => {
 
   it('audits each count with one decision record and no outcome record', async () => {
     await gw.gateway.close();
-    const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     for (const [i, id] of ids.entries()) {
       const mine = records.filter((r) => r.decision_id === id);
       assert.deepEqual(mine.map((r) => r.phase), ['decision']);

@@ -1,12 +1,12 @@
 // The audit console in the embedded gateway: who may see what, finding the gateway's real decisions, proofs a browser can check, and every action in the ledger.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromBase64Strict, leafHash, openCheckpoint, parseVerifier, verifyInclusion, type AuditRecordV1 } from '@palisade/audit-core';
-import { ANALYST_KEY } from '../support/gateway.js';
+import { ANALYST_KEY, readGatewayRecords } from '../support/gateway.js';
 import type { TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { AUDITOR_KEY, READER_KEY, call, chat, eventually, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
 
 interface Summary {
@@ -213,7 +213,7 @@ describe('audit console API in the embedded gateway', () => {
     await call(gw.url, '/console/api/session', { body: { api_key: ANALYST_KEY } });
     assert.equal((await call(gw.url, '/console/api/session/logout', { session, method: 'POST' })).status, 204);
     const actions = await eventually(async () => {
-      const records = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.phase === 'console');
+      const records = readGatewayRecords(gw).filter((r) => r.phase === 'console');
       return records.some((r) => r.console?.action === 'sign_out') ? records : undefined;
     }, 'the sign-out record');
     const seen = new Set(actions.map((r) => `${r.console?.action}:${r.principal.sub}`));

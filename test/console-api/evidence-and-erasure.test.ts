@@ -1,4 +1,5 @@
 // Exports that an examiner checks offline with palisade-audit verify-evidence, and erasing a data subject from the console: content reads "erased", every record still verifies.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { generateNoteKey } from '@palisade/audit-core';
-import { PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { PRIVILEGED_KEY, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle, devPublicKeyPath, makeTarGz } from '../policy/support.js';
 import { AUDITOR_KEY, READER_KEY, call, chat, eventually, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
 import { auditCli as cli } from '../support/cli.js';
@@ -179,7 +179,7 @@ describe('evidence export and subject erasure in the console', () => {
 
   it('records the export and the erasure in the ledger, naming the auditor', async () => {
     const actions = await eventually(async () => {
-      const records = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.phase === 'console');
+      const records = readGatewayRecords(gw).filter((r) => r.phase === 'console');
       return records.some((r) => r.console?.action === 'erase') ? records : undefined;
     }, 'the erasure record');
     const seen = actions.filter((r) => r.principal.sub === 'auditor@example.com').map((r) => `${r.console?.action}:${r.console?.subject ?? r.console?.decision_ids?.join(',') ?? ''}`);

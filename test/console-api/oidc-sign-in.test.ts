@@ -1,4 +1,5 @@
 // Signing in to the console through a real OpenID provider (npm oidc-provider on loopback): authorization code with PKCE, roles from a claim, refusal without the auditor role.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // The overview's bundle history through a real gateway deciding with a shadow bundle beside the
 // enforced one, and the console's part in the gateway's /readyz.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

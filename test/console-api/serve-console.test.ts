@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ANALYST_KEY, REPO, sha256, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, REPO, gatewayLogDirs, sha256, type TestGateway } from '../support/gateway.js';
 import { fromBase64Strict, leafHash, openCheckpoint, parseVerifier, verifyInclusion } from '@palisade/audit-core';
 import { entryBundleFiles, readLedgerRecords } from '../support/ledger.js';
 import { AUDITOR_KEY, call, chat, signIn, startConsoleGateway, type ConsoleSession } from './support.js';
@@ -70,7 +70,7 @@ describe('palisade-audit serve --console', () => {
 
   it('lists its own console log beside the gateway\'s, with the same key', async () => {
     const logs = (await call(server.url, '/console/api/logs', { session: auditor })).body as { log: string; vkey: string }[];
-    assert.deepEqual(logs.map((l) => l.log), ['console', 'default']);
+    assert.deepEqual(logs.map((l) => l.log), ['console', ...gatewayLogDirs(gw).map((dir) => basename(dir))]);
   });
 
   it('writes its actions to the console log, naming the person', () => {
@@ -96,19 +96,20 @@ describe('palisade-audit serve --console', () => {
     const index = join(gw.dir, 'rebuilt.sqlite');
     const run = await cli('index', 'rebuild', gw.ledgerDir, '--index', index);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^indexed [1-9]\d* records from \d+ entries of 2 logs/);
+    assert.match(run.stdout, new RegExp(`^indexed [1-9]\\d* records from \\d+ entries of ${1 + gatewayLogDirs(gw).length} logs`));
     assert.equal(existsSync(index), true);
   });
 
   it('shows a byte flipped in the ledger as a proof that no longer verifies (read from disk, not the index)', async () => {
     const opened = (await call(server.url, `/console/api/decisions/${denied}`, { session: auditor })).body as { decision_entry: { log: string; index: number } };
-    const file = entryBundleFiles(join(gw.ledgerDir, 'default')).at(-1)!;
+    const log = opened.decision_entry.log;
+    const file = entryBundleFiles(join(gw.ledgerDir, log)).at(-1)!;
     const bytes = readFileSync(file);
     const at = bytes.indexOf(Buffer.from(denied));
     bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30;
     writeFileSync(file, bytes);
-    const proof = (await call(server.url, `/console/api/proof/default/${opened.decision_entry.index}`, { session: auditor })).body as { entry: string; index: number; tree_size: number; proof: string[]; checkpoint: string };
-    const vkey = readFileSync(join(gw.ledgerDir, 'default/log.vkey'), 'utf8');
+    const proof = (await call(server.url, `/console/api/proof/${log}/${opened.decision_entry.index}`, { session: auditor })).body as { entry: string; index: number; tree_size: number; proof: string[]; checkpoint: string };
+    const vkey = readFileSync(join(gw.ledgerDir, log, 'log.vkey'), 'utf8');
     const root = openCheckpoint(proof.checkpoint, [parseVerifier(vkey)]).rootHash;
     const ok = verifyInclusion(proof.index, proof.tree_size, leafHash(fromBase64Strict(proof.entry)!), proof.proof.map((h) => fromBase64Strict(h)!), root);
     assert.equal(ok, false);

@@ -2,6 +2,7 @@
 // finds an SSN denial, reads it, verifies it in the browser against a pinned key, sees a flipped
 // ledger byte detected, exports evidence that verifies offline, and erases a subject. Every page is
 // checked with axe-core and runs under the console's Content-Security-Policy.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

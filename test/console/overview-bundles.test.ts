@@ -1,5 +1,6 @@
 // The overview in a real browser against a gateway deciding with a shadow bundle: the active
 // bundle, its history and the shadow results, as tables a screen reader can navigate.
+// Not with workers: the gateway serves its embedded audit console only as one process (docs/workers.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

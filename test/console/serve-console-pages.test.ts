@@ -1,6 +1,8 @@
 // The audit console's pages served by `palisade-audit serve --console`, the production host on the
 // ledger side of the trust boundary: an auditor signs in with a console key, opens a denial the
 // gateway recorded, and verifies it in the browser against the key pinned from the log's log.vkey.
+// Not with workers: the browser pins the key of the one log a single gateway process writes
+// (`default`); with workers each writes its own log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -4,12 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { ANALYST_KEY, PRIVILEGED_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, PRIVILEGED_KEY, gatewayLogDirs, readGatewayRecords, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { runCli } from '../support/cli.js';
-import { entryBundleFiles, readLedgerRecords } from '../support/ledger.js';
+import { checkpointSize, entryBundleFiles } from '../support/ledger.js';
 
 const SSN_PROMPT = 'Please file the claim for John, SSN 536-22-8726, today.';
 
@@ -100,7 +99,7 @@ describe('embedded mode: one request through the whole shape', () => {
 
   it('records every decision exactly once, and the ledger verifies', async () => {
     await gw.gateway.close();
-    const records = readLedgerRecords(join(ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     const decisions = records.filter((r) => r.phase === 'decision');
     assert.equal(decisions.length, 7, 'seven requests reached a decision');
     assert.equal(new Set(decisions.map((r) => r.decision_id)).size, decisions.length, 'no decision recorded twice');
@@ -112,7 +111,7 @@ describe('embedded mode: one request through the whole shape', () => {
     // Allowed requests have an outcome; denied ones do not.
     const outcomes = records.filter((r) => r.phase === 'outcome');
     assert.equal(outcomes.length, 4);
-    const raw = entryBundleFiles(join(ledgerDir, 'default')).map((f) => readFileSync(f, 'latin1')).join('');
+    const raw = gatewayLogDirs(gw).flatMap((log) => entryBundleFiles(log)).map((f) => readFileSync(f, 'latin1')).join('');
     assert.ok(!raw.includes('536-22-8726') && !raw.includes('quarterly'), 'no prompt text in the ledger');
 
     const ok = await runCli('palisade-audit', ['verify', ledgerDir]);
@@ -121,7 +120,10 @@ describe('embedded mode: one request through the whole shape', () => {
   });
 
   it('flipping one byte of an entry makes verify fail and name that entry', async () => {
-    const [bundlePath] = entryBundleFiles(join(ledgerDir, 'default'));
+    // The log with the most entries (with workers, each worker writes one).
+    const [log] = gatewayLogDirs(gw).sort((a, b) => checkpointSize(b) - checkpointSize(a));
+    assert.ok(log && checkpointSize(log) > 3);
+    const [bundlePath] = entryBundleFiles(log);
     assert.ok(bundlePath);
     const bytes = readFileSync(bundlePath);
     // Entry 3 starts after three length-prefixed entries; flip a byte inside its JSON.
@@ -133,6 +135,6 @@ describe('embedded mode: one request through the whole shape', () => {
     const bad = await runCli('palisade-audit', ['verify', ledgerDir]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /entry 3\b/);
-    assert.ok(readdirSync(join(ledgerDir, 'default')).includes('checkpoint'));
+    assert.ok(readdirSync(log).includes('checkpoint'));
   });
 });

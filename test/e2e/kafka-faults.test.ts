@@ -4,12 +4,13 @@
 // twice, every outcome after its decision.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { createTopic, startPrivateKafka, type PrivateKafka } from '../support/kafka.js';
 import { runCli } from '../support/cli.js';
+import { spoolBytes } from '../faults/kafka-support.js';
 import {
   call,
   checkLedgerAgainst,
@@ -35,12 +36,6 @@ function kafkaGateway(work: string, brokers: string[], topic: string, audit: Rec
       create_commitment_key: true,
     };
   });
-}
-
-function spoolBytes(dir: string): number {
-  return readdirSync(dir)
-    .filter((f) => f.startsWith('spool-'))
-    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
 async function settleAndCheck(ledger: string, tally: Tally, consumer: () => ConsumerProcess, gateway?: TestGateway): Promise<void> {

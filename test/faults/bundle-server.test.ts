@@ -6,9 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
-import { BUNDLE, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { BUNDLE, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { call, newTally, type Tally } from '../audit/helpers/pipeline.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
 import { assertVerifies, duplicates, reportFault, until } from './support.js';
@@ -121,7 +119,7 @@ describe('bundle server down or serving garbage', () => {
     assert.equal(await call(gw.url, 0, tally), 403, 'the new bundle decides');
 
     await gw.gateway.close();
-    const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     assert.deepEqual(duplicates(records), []);
     const decisions = records.filter((r) => r.phase === 'decision');
     assert.equal(decisions.length, tally.answered.length + tally.denied.length);

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { readGatewayRecords, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import type { AuditRecordV1 } from '@palisade/audit-core';
 import { call, newTally } from '../audit/helpers/pipeline.js';
 import { allowedDecisions, assertNothingUnaudited, assertVerifies, duplicates, reportFault, until } from './support.js';
@@ -85,7 +84,7 @@ describe('disk full under the embedded ledger', () => {
     await gw.gateway.close();
     const keys = join(gw.dir, 'keys');
     gw = undefined;
-    const publishedBeforeRestart = readLedgerRecords(join(ledgerDir, 'default')).length;
+    const publishedBeforeRestart = readGatewayRecords({ ledgerDir }).length;
     // A gateway started again on the same ledger and keys recovers what its journal holds.
     const again = await startTestGateway((c) => {
       const audit = c['audit'] as Record<string, unknown>;
@@ -94,7 +93,7 @@ describe('disk full under the embedded ledger', () => {
       audit['commitment_key_file'] = join(keys, 'commitment.key');
     });
     await again.close();
-    const records = readLedgerRecords(join(ledgerDir, 'default'));
+    const records = readGatewayRecords({ ledgerDir });
     t.diagnostic(`the checkpoint covered ${publishedBeforeRestart} records before the restart and ${records.length} after it`);
     assert.deepEqual(duplicates(records), []);
     for (const id of tally.answered) {

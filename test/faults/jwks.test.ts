@@ -6,11 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { assertNothingUnaudited, assertVerifies, duplicates, reportFault } from './support.js';
 
 const FILE = 'test/faults/jwks.test.ts';
@@ -149,7 +147,7 @@ describe('the OpenID provider’s key endpoint down', () => {
     assert.equal((await ask(await idp.sign(second, 'frank'))).status, 200);
 
     await gw.gateway.close();
-    const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     assert.deepEqual(duplicates(records), []);
     for (const a of answers) {
       const rs = records.filter((r) => r.decision_id === a.decisionId);

@@ -24,10 +24,12 @@ export function kafkaGateway(work: string, brokers: string[], topic: string, ups
   });
 }
 
+/** Bytes in a spool folder's files; with workers, each worker spools into a `worker-N` folder inside it. */
 export function spoolBytes(dir: string): number {
-  return readdirSync(dir)
-    .filter((f) => f.startsWith('spool-'))
-    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, f) => {
+    if (f.isDirectory() && /^worker-\d+$/.test(f.name)) return n + spoolBytes(join(dir, f.name));
+    return f.isFile() && f.name.startsWith('spool-') ? n + statSync(join(dir, f.name)).size : n;
+  }, 0);
 }
 
 export const refusals = (tally: Tally): number => [...tally.refused.values()].reduce((a, b) => a + b, 0);

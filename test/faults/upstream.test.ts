@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { PRIVILEGED_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PRIVILEGED_KEY, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { OPENAI_FAKE_KEY, startFakeOpenAIPlatform, type FakeOpenAIPlatform } from '../support/fake-openai-platform.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { parseSse } from '../providers/helpers.js';
 import { assertNothingUnaudited, assertVerifies, duplicates, reportFault, sleep } from './support.js';
 
@@ -104,7 +103,7 @@ describe('provider hanging, resetting and dripping', () => {
     const s = await ask('after', false);
     assert.equal(s.status, 200, 'recovered without a restart');
     await gw.gateway.close();
-    const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     assert.deepEqual(duplicates(records), []);
     const outcome = (id: string): AuditRecordV1 | undefined => records.find((r) => r.decision_id === id && r.phase === 'outcome');
     for (const [name, v] of Object.entries(seen)) {

@@ -3,10 +3,8 @@
 // decision record, and is logged at info without a stack trace.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { readLedgerRecords } from '../support/ledger.js';
-import { ANALYST_KEY, PRIVILEGED_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, PRIVILEGED_KEY, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { errorOf, logsOf, loudLines, recordOf, send, type RawAnswer } from './support/edge.js';
 
 const CHAT = '/v1/chat/completions';
@@ -145,7 +143,7 @@ describe('a flood of refusals at the edge', () => {
       for (let i = 0; i < 6; i++) answers.push(await send(gw, 'GET', `/v1/unknown-${i}`, []));
       for (const a of answers) assert.equal(a.status, 404, 'every refusal is still answered');
       await gw.gateway.close();
-      const refusals = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.error?.code === 'GW_ERR_NOT_FOUND');
+      const refusals = readGatewayRecords(gw).filter((r) => r.error?.code === 'GW_ERR_NOT_FOUND');
       assert.equal(refusals.length, 3, 'two records of their own and one summary');
       assert.match(refusals[2]?.error?.message ?? '', /^4 requests refused with GW_ERR_NOT_FOUND/);
     } finally {

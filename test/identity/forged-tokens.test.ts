@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { SignJWT, importPKCS8 } from 'jose';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { AUDIENCE, startIdp, type TestIdp } from './support/idp.js';
+import { assertPerProcess } from '../support/gateway.js';
 import { issuerEntry, recordOf, startIdentityGateway, type IdentityGateway } from './support/setup.js';
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -132,7 +133,7 @@ describe('forged and unacceptable tokens', () => {
 
   it('fetched the issuer keys once: refused tokens caused no key fetch', () => {
     // Warm-up fetches the JWKS; the unknown kid falls inside the refetch cooldown, and alg none / HS256 never ask.
-    assert.equal(idp.count('/jwks'), 1, idp.requests.join(' '));
+    assertPerProcess(idp.count('/jwks'), 1, idp.requests.join(' '));
   });
 
   it('audits every refusal with its code and no principal, and the ledger holds no token', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { AUDIENCE, startIdp, type TestIdp } from './support/idp.js';
+import { assertPerProcess } from '../support/gateway.js';
 import { chat, errorOf, issuerEntry, recordOf, startIdentityGateway, type IdentityGateway } from './support/setup.js';
 
 describe('OIDC bearer tokens', () => {
@@ -65,13 +66,13 @@ describe('OIDC bearer tokens', () => {
       .withResponse();
     assert.match(data.choices[0]?.message.content ?? '', /fake upstream/);
     ids['rsa'] = response.headers.get('x-palisade-decision-id') ?? '';
-    assert.equal(rsa.count('/.well-known/openid-configuration'), 1);
+    assertPerProcess(rsa.count('/.well-known/openid-configuration'), 1);
   });
 
   it('fetches the keys once, not per request', async () => {
     const token = await rsa.clientToken('reporting-app');
     for (let i = 0; i < 5; i++) await client(token).chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
-    assert.equal(rsa.count('/jwks'), 1, rsa.requests.join(' '));
+    assertPerProcess(rsa.count('/jwks'), 1, rsa.requests.join(' '));
   });
 
   it('trusts a second issuer signing with ES256', async () => {

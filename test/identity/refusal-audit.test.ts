@@ -1,5 +1,7 @@
 // Refusals for identity reasons are audited: one record each up to the configured rate, then
 // counted into summary records; and when the audit log cannot take the record, the answer is 503.
+// Not with workers: each process counts its own burst of refusals (docs/workers.md), so which records
+// a flood leaves depends on how its connections spread over the workers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';

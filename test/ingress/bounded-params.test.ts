@@ -3,10 +3,8 @@
 // infinite sampling knobs, lone surrogates in enumerations, a nested array as a content type).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { ANALYST_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { ANALYST_KEY, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { startFakes, startProviderGateway, type Fakes } from '../providers/helpers.js';
 
 const CHAT = '{"model":"echo","messages":[{"role":"user","content":"Hello"}]';
@@ -30,7 +28,7 @@ const CASES: { name: string; route: string; body: string; code: string; names: s
 async function decisionOf(gw: TestGateway, id: string): Promise<AuditRecordV1 | undefined> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const found = readLedgerRecords(join(gw.ledgerDir, 'default')).find((r) => r.decision_id === id);
+    const found = readGatewayRecords(gw).find((r) => r.decision_id === id);
     if (found || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 20));
   }

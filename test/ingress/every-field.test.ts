@@ -5,11 +5,9 @@
 // (the same bodies sent to a model on another provider family) are held to the same rule.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { sha256, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { sha256, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { startFakes, startProviderGateway, type Fakes } from '../providers/helpers.js';
 
 const SSN = '536-22-8726';
@@ -72,7 +70,7 @@ const CASES: Case[] = [
 async function decisionRecordOf(gw: TestGateway, id: string): Promise<AuditRecordV1 | undefined> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const found = readLedgerRecords(join(gw.ledgerDir, 'default')).find((r) => r.decision_id === id && r.phase === 'decision');
+    const found = readGatewayRecords(gw).find((r) => r.decision_id === id && r.phase === 'decision');
     if (found || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -141,7 +139,7 @@ describe('an SSN in any request field never reaches the provider', () => {
   }
 
   it('no record holds the SSN or a caller-chosen field name', () => {
-    const ledger = JSON.stringify(readLedgerRecords(join(gw.ledgerDir, 'default')));
+    const ledger = JSON.stringify(readGatewayRecords(gw));
     assert.ok(!ledger.includes(SSN));
     assert.ok(!ledger.includes('extra_field'));
   });

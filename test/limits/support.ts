@@ -7,8 +7,7 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { parseConfig, startGateway } from '@palisade/gateway';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { baseConfig, sha256, type ConfigPatch, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { baseConfig, sha256, type ConfigPatch, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 
 /** A clock the test advances by hand; it starts at the real time so records look ordinary. */
 export class ManualClock {
@@ -73,7 +72,7 @@ export function openai(gw: TestGateway, key: string): OpenAI {
 }
 
 export function records(gw: TestGateway): AuditRecordV1[] {
-  return readLedgerRecords(join(gw.ledgerDir, 'default'));
+  return readGatewayRecords(gw);
 }
 
 export function recordsOf(gw: TestGateway, decisionId: string): AuditRecordV1[] {

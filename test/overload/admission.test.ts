@@ -2,11 +2,11 @@
 // Retry-After, in the caller's API shape, records (or counts) each refusal, and forwards nothing
 // for them; the admitted requests are all answered, and once the burst is over new requests are
 // admitted at once.
+// Not with workers: the processing slots and the queue bound each process (docs/workers.md), so N
+// workers admit N times as many.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { readLedgerRecords } from '../support/ledger.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { errorOf, type RawAnswer } from '../gateway/support/edge.js';
 import { heldModel, startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
 import { abandonableChat, chat, eventually, messages, metric } from './support/client.js';
@@ -79,7 +79,7 @@ describe('admission past the processing slots and the queue', () => {
     let own = 0;
     let counted = 0;
     await eventually('the refusals are recorded or summarised', async () => {
-      const records = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.error?.code === 'GW_ERR_OVERLOADED');
+      const records = readGatewayRecords(gw).filter((r) => r.error?.code === 'GW_ERR_OVERLOADED');
       own = records.filter((r) => shedIds.includes(r.decision_id)).length;
       counted = records
         .filter((r) => !shedIds.includes(r.decision_id))

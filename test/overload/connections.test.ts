@@ -1,6 +1,8 @@
 // The gateway holds at most `server.max_connections` connections, and at most
 // `server.max_connections_per_ip` from one address: more are closed as they arrive, and served
 // again once others close.
+// Not with workers: each process caps its own connections (docs/workers.md), so N workers hold N
+// times as many.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

@@ -1,6 +1,8 @@
 // While the event loop is late (its p99 delay over the last second above the threshold) and work
 // is in flight, new requests are refused with 503 and Retry-After; once it catches up they are
 // served again, and the health endpoints answer throughout.
+// Not with workers: each process sheds on its own event loop's delay (docs/workers.md), so while one
+// worker's loop is late the other serves the requests it takes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

@@ -2,6 +2,8 @@
 // server.max_heap_ratio of the heap limit and work is in flight, new requests are refused with 503
 // and Retry-After; with nothing in flight the gateway serves again, since refusing could not free
 // anything. The ratio here is set so low that the reading taken at start is already above it.
+// Not with workers: each process sheds on its own heap (docs/workers.md), so which requests are
+// refused depends on which worker takes them and what that worker has in flight.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

@@ -1,6 +1,8 @@
 // A queued request waits at most a share (`max_queue_wait_ratio`) of the recent median processing
 // time: past it, a quick 503 with Retry-After serves the caller better than a 200 that took twice
 // as long as usual. With the ratio at 0 only max_queue_wait_ms bounds the wait.
+// Not with workers: the queue and its recent median processing time are each process's own
+// (docs/workers.md), and which worker holds a queued request depends on how connections spread.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { ANALYST_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, TEST_WORKERS, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from './support.js';
 
 const REQUEST_REGO = `package palisade.request
@@ -88,7 +88,8 @@ describe('custom data classes from bundle data', () => {
 
   it('drops the classes when a bundle without them is activated', async () => {
     publish(withoutClasses);
-    await waitFor('the new bundle', () => gw.logs.filter((l) => l.includes('policy bundle activated')).length >= 2);
+    // Each process logs the first bundle and then this one (with workers, every worker does).
+    await waitFor('the new bundle', () => gw.logs.filter((l) => l.includes('policy bundle activated')).length >= 2 * TEST_WORKERS);
     assert.equal(await ask('Status of project bluebird?'), 200);
   });
 });

@@ -3,12 +3,10 @@
 // that leaves mid-stream. Every case ends in the caller's API format and in the outcome record.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { BEDROCK_THROTTLED } from '../support/fake-bedrock.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { outcomeOf, parseSse, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -255,7 +253,7 @@ describe('provider faults', () => {
     assert.equal(left?.status, 499);
     assert.equal(left?.error?.code, 'client_disconnected');
     // The caller who left before an answer started is recorded the same way, and nothing was logged as a failure.
-    const departed = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.phase === 'outcome' && r.outcome?.status === 499);
+    const departed = readGatewayRecords(gw).filter((r) => r.phase === 'outcome' && r.outcome?.status === 499);
     assert.equal(departed.length, 2);
     assert.ok(departed.every((r) => r.outcome?.error?.code === 'client_disconnected'));
     assert.ok(!gw.logs.some((l) => l.includes('GW_ERR_INTERNAL')), 'no internal error logged');

@@ -3,12 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway, type ConfigPatch, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type ConfigPatch, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { ANTHROPIC_FAKE_KEY, startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { BEDROCK_ACCESS_KEY_ID, BEDROCK_SECRET_KEY, startFakeBedrock, type FakeBedrock } from '../support/fake-bedrock.js';
 import { GEMINI_FAKE_KEY, startFakeGemini, type FakeGemini } from '../support/fake-gemini.js';
 import { OPENAI_FAKE_KEY, startFakeOpenAIPlatform, type FakeOpenAIPlatform } from '../support/fake-openai-platform.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { commitContent, type AuditRecordV1 } from '@palisade/audit-core';
 import { SubjectKeyStore } from '@palisade/ledger';
 
@@ -133,7 +132,7 @@ export async function startProviderGateway(f: Fakes, patch?: ConfigPatch): Promi
 
 /** The outcome record of a decision id (after the gateway has committed it). */
 export function outcomeOf(gw: TestGateway, decisionId: string): AuditRecordV1 | undefined {
-  return readLedgerRecords(join(gw.ledgerDir, 'default')).find((r) => r.decision_id === decisionId && r.phase === 'outcome');
+  return readGatewayRecords(gw).find((r) => r.decision_id === decisionId && r.phase === 'outcome');
 }
 
 /** Reads a whole SSE body into events. */

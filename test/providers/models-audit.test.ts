@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { ANALYST_KEY, PRIVILEGED_KEY, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, PRIVILEGED_KEY, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { MODEL_POLICY, expectedCommitment, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 describe('model list audit', () => {
@@ -58,7 +57,7 @@ describe('model list audit', () => {
 
   it('records who listed the models, what was withheld and why, and commits to what was shown', async () => {
     await gw.gateway.close();
-    records = readLedgerRecords(join(gw.ledgerDir, 'default')).filter((r) => r.request.route === '/v1/models');
+    records = readGatewayRecords(gw).filter((r) => r.request.route === '/v1/models');
     assert.equal(records.length, 5, 'one record per listing or look-up');
     assert.ok(records.every((r) => r.phase === 'decision' && r.request.api === 'models.list'));
 

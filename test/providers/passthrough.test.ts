@@ -9,10 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { OPENAI_FAKE_KEY } from '../support/fake-openai-platform.js';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { expectedCommitment, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 const ANALYST = 'analyst@example.com';
@@ -135,7 +134,7 @@ describe('pass-through', () => {
 
   it('records the decision and outcome of each call, with the commitments of what went and came back', async () => {
     await on.gateway.close();
-    records = readLedgerRecords(join(on.ledgerDir, 'default')).filter((r) => r.request.api === 'passthrough');
+    records = readGatewayRecords(on).filter((r) => r.request.api === 'passthrough');
     // Refusals before the policy (a bad key) are recorded without a policy; these are the policy's decisions.
     const decisions = records.filter((r) => r.phase === 'decision' && r.policy !== undefined);
     assert.equal(decisions.length, 5);

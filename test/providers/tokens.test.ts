@@ -2,12 +2,10 @@
 // the price table, and usage and cost in outcome records and metrics.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { estimateTokens, estimateTokensOf } from '../../gateway/src/tokens/estimate-tokens.js';
 import { createPriceTable } from '../../gateway/src/tokens/price-table.js';
-import { ANALYST_KEY, type TestGateway } from '../support/gateway.js';
-import { readLedgerRecords } from '../support/ledger.js';
+import { ANALYST_KEY, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { outcomeOf, startFakes, startProviderGateway, type Fakes } from './helpers.js';
 
 describe('token estimates', () => {
@@ -74,7 +72,7 @@ describe('usage and cost through the gateway', () => {
     assert.equal(outcome?.cost_usd, (usage.prompt_tokens * 3 + usage.completion_tokens * 15) / 1e6);
 
     // The server sent no usage: both sides are estimated, the prompt from the pre-flight count.
-    const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+    const records = readGatewayRecords(gw);
     const decision = records.find((r) => r.decision_id === streamedId && r.phase === 'decision');
     const preflight = (decision?.policy?.input as { prompt: { estimated_tokens: number } }).prompt.estimated_tokens;
     assert.equal(preflight, estimateTokens('No usage from this server'));

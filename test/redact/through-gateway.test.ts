@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { ANALYST_KEY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { ANALYST_KEY, startTestGateway, readGatewayRecords, type TestGateway } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
-import { readLedgerRecords } from '../support/ledger.js';
 import { buildSignedFixtureBundle } from '../policy/support.js';
 
 const REQUEST_REGO = `package palisade.request
@@ -82,7 +81,7 @@ async function startToolCallingUpstream(): Promise<{ baseUrl: string; close: () 
 }
 
 function ledger(gw: TestGateway): AuditRecordV1[] {
-  return readLedgerRecords(join(gw.ledgerDir, 'default'));
+  return readGatewayRecords(gw);
 }
 
 /** The records of one decision, once the ledger's checkpoint covers `count` of them (at most 5 s). */

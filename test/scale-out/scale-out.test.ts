@@ -15,7 +15,7 @@ import { startRedis, type RedisServer } from '../support/redis.js';
 import { runCli } from '../support/cli.js';
 import { ledgerCount, readLedger, startConsumerProcess, type ConsumerProcess, type LedgerView } from '../audit/helpers/pipeline.js';
 import { duplicates, sleep, until } from '../faults/support.js';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { LIMITED_KEY, firstRequestsEverywhere, roundRobin, type Exchange } from './load.js';
 
 const GATEWAYS = 3;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ANALYST_KEY, baseConfig, sha256 } from '../support/gateway.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { auditCli } from '../support/cli.js';
-import { startGatewayProcess, type GatewayProcess } from '../scale-out/gateway-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { buildCacheBundle, cacheGateway, countingAnswer, type CacheBundle } from '../cache/support.js';
 import { ALLOW_RESPONSE_REGO, buildSignedFixtureBundle } from '../policy/support.js';
 
@@ -64,6 +64,8 @@ describe('palisade serve with two workers', () => {
   let upstream: FakeOpenAI;
   let bundle: CacheBundle;
   let gw: GatewayProcess;
+  /** Every log line of the run; gw.log() keeps only the latest output. */
+  const logLines: string[] = [];
   /** Records the ledger should hold: a decision and an outcome per answered request, a decision per refusal. */
   let records = 0;
   const count = (status: number): number => {
@@ -82,7 +84,7 @@ describe('palisade serve with two workers', () => {
       (c['identity'] as { api_keys: unknown[] }).api_keys.push({ id: 'limited', key_sha256: sha256(LIMITED), sub: 'limited@example.com', tenant: 'acme', roles: ['analyst'], app: 'test-app' });
       c['limits'] = { rules: [{ name: 'limited', by: ['user'], limit: LIMIT, unit: 'requests', window_s: 600, match: { credential_id: ['limited'] } }] };
     })(config);
-    gw = await startGatewayProcess(dir, config, { maxLifetimeMs: 240_000, startTimeoutMs: 60_000 });
+    gw = await startGatewayProcess(dir, config, { maxLifetimeMs: 240_000, startTimeoutMs: 60_000, lines: logLines });
   });
   after(async () => {
     await gw?.stop();
@@ -144,7 +146,7 @@ describe('palisade serve with two workers', () => {
   });
 
   it('passes SIGHUP on to every worker', async () => {
-    const reloads = (): number => gw.log().split('\n').filter((l) => l.includes('"msg":"configuration reloaded"')).length;
+    const reloads = (): number => logLines.filter((l) => l.includes('"msg":"configuration reloaded"')).length;
     const before = reloads();
     gw.signal('SIGHUP');
     await eventually('both workers reloaded the configuration', async () => reloads() >= before + 2);
@@ -165,7 +167,7 @@ describe('palisade serve with two workers', () => {
       assert.match(await res.text(), /bundle_two/);
     }
     // No worker activated it before both had it ready: both waits come before the first activation.
-    const lines = gw.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; worker?: string; digest?: string; bundle?: { digest: string } });
+    const lines = logLines.map((l) => JSON.parse(l) as { msg: string; worker?: string; digest?: string; bundle?: { digest: string } });
     const firstActivated = lines.findIndex((l) => l.msg === 'policy bundle activated' && l.bundle?.digest !== undefined && lines.some((w) => w.msg.startsWith('policy bundle ready; waiting') && w.digest === l.bundle?.digest));
     assert.ok(firstActivated > 0, 'the new bundle was activated after a wait');
     const digest = lines[firstActivated]?.bundle?.digest;

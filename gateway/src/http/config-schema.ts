@@ -8,9 +8,9 @@ export const ServerSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'port; `0` picks a free one' }),
     gateway_id: Type.String({ minLength: 1, default: 'palisade', description: "this instance's name in audit records and policy input" }),
     workers: Type.Union([Type.Integer({ minimum: 1, maximum: 256 }), Type.Literal('auto')], {
-      default: 1,
+      default: 'auto',
       description:
-        'processes that serve requests on the one port (`auto`: one per core); with more than one, limits and the memory cache are kept by the first process for all, and each writes its own ledger log (docs/workers.md)',
+        "processes that serve requests on the one port; `auto`: one per core the process may use (the container's CPU quota counts) with the Kafka sink, one with the embedded ledger, whose console keeps state in one process; with more than one, limits and the memory cache are kept by the first process for all, and each writes its own ledger log (docs/workers.md)",
     }),
     body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024, description: 'larger request bodies get 413' }),
     shutdown_grace_ms: Type.Integer({ minimum: 0, default: 10000, description: 'on SIGTERM, how long in-flight requests may take to finish' }),

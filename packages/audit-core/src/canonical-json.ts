@@ -12,6 +12,12 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
  * because they have no I-JSON form.
  */
 export function canonicalJson(value: unknown): string {
+  // Audit records and cache keys take the quick way; anything it is unsure of, the exact one.
+  const sorted = sortedCopy(value, 0);
+  if (sorted !== UNSURE) {
+    const quick = JSON.stringify(sorted) as string | undefined;
+    if (quick !== undefined && !quick.includes('\\ud')) return quick;
+  }
   const text = serialise(value, '', new Set<object>(), []);
   if (text === undefined) {
     throw new AuditCoreError('CORE_ERR_NOT_CANONICALIZABLE', { detail: 'The top-level value is not JSON.' });
@@ -22,6 +28,44 @@ export function canonicalJson(value: unknown): string {
 /** The UTF-8 bytes of canonicalJson(value). */
 export function canonicalBytes(value: unknown): Uint8Array {
   return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+const UNSURE: unique symbol = Symbol('unsure');
+/** Deeper than any record; a cyclic value reaches it too, and the exact serialiser reports the cycle. */
+const QUICK_DEPTH = 32;
+/** Keys that objects enumerate first, in numeric order, whatever order they were added in. */
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * A copy of `value` whose objects hold their keys in RFC 8785 order, for JSON.stringify to write:
+ * its number format and string escapes are RFC 8785's, and it drops undefined members as
+ * canonicalJson does. UNSURE where only the exact serialiser can answer: non-finite numbers,
+ * bigints, toJSON, index-like keys (which no insertion order can put last), `__proto__` (which an
+ * assignment would not add as a key), great depth; and a lone surrogate, which the output shows as a \ud escape.
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : UNSURE;
+  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? UNSURE : value;
+  if (depth > QUICK_DEPTH || hasToJson(value)) return UNSURE;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = sortedCopy(value[i], depth + 1);
+      if (v === UNSURE) return UNSURE;
+      out[i] = v;
+    }
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  const names = Object.keys(record).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of names) {
+    if (INDEX_LIKE.test(k) || k === '__proto__') return UNSURE;
+    const v = sortedCopy(record[k], depth + 1);
+    if (v === UNSURE) return UNSURE;
+    out[k] = v;
+  }
+  return out;
 }
 
 /** `keys` is the path to the value, kept as a stack and joined only when reporting a failure. */

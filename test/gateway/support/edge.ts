@@ -1,9 +1,8 @@
 // Requests as a careless or hostile client would send them (repeated headers, any body bytes,
 // any path), and the ledger and log lines they leave behind.
 import { request } from 'node:http';
-import { join } from 'node:path';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { readLedgerRecords } from '../../support/ledger.js';
+import { readGatewayRecords } from '../../support/gateway.js';
 import type { TestGateway } from '../../support/gateway.js';
 
 export interface RawAnswer {
@@ -50,7 +49,7 @@ export async function recordOf(gw: TestGateway, decisionId: unknown): Promise<Au
   if (typeof decisionId !== 'string') return undefined;
   const deadline = Date.now() + 5000;
   for (;;) {
-    const found = readLedgerRecords(join(gw.ledgerDir, 'default')).find((r) => r.decision_id === decisionId && r.phase === 'decision');
+    const found = readGatewayRecords(gw).find((r) => r.decision_id === decisionId && r.phase === 'decision');
     if (found || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -1,11 +1,9 @@
 // Shared set-up for identity tests: a gateway trusting the test issuer, forwarding `gpt-test` to a
 // fake OpenAI upstream, and reading the audit ledger back once the gateway has closed.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AuditRecordV1 } from '@palisade/audit-core';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { startTestGateway, readGatewayRecords, type TestGateway } from '../../support/gateway.js';
 import type { FakeOpenAI } from '../../support/fake-openai.js';
-import { readLedgerRecords } from '../../support/ledger.js';
 import { AUDIENCE, GATEWAY_CLIENT, type TestIdp } from './idp.js';
 
 export type Json = Record<string, unknown>;
@@ -38,7 +36,7 @@ export async function startIdentityGateway(upstream: FakeOpenAI, patchIdentity: 
     async stopAndReadLedger() {
       stopped = true;
       await gw.gateway.close();
-      const records = readLedgerRecords(join(gw.ledgerDir, 'default'));
+      const records = readGatewayRecords(gw);
       rmSync(gw.dir, { recursive: true, force: true });
       return records;
     },

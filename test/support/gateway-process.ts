@@ -2,10 +2,10 @@
 // a configuration file, found by the address it prints, and stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO } from '../support/gateway.js';
+import { join, resolve } from 'node:path';
 
-const BIN = join(REPO, 'gateway/bin/palisade.js');
+// Not imported from gateway.ts, which starts gateways through this file.
+const BIN = join(resolve(import.meta.dirname, '../..'), 'gateway/bin/palisade.js');
 const LISTENING = /Palisade is listening on (http:\/\/127\.0\.0\.1:\d+)/;
 /** Enough of the process's output to say why it failed, without keeping a whole run's log. */
 const KEPT_OUTPUT_CHARS = 20_000;
@@ -25,17 +25,29 @@ export interface GatewayProcess {
  * Writes `config` to `dir/gateway.json`, runs `palisade serve` on it and resolves once it prints
  * where it listens. The process also ends by itself after `maxLifetimeMs`, should nobody stop it.
  */
-export async function startGatewayProcess(dir: string, config: Record<string, unknown>, options: { maxLifetimeMs: number; startTimeoutMs: number }): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  dir: string,
+  config: Record<string, unknown>,
+  options: { maxLifetimeMs: number; startTimeoutMs: number; /** Receives the process's log: every whole JSON line it writes (the banner is not one). */ lines?: string[] },
+): Promise<GatewayProcess> {
   const file = join(dir, 'gateway.json');
   writeFileSync(file, JSON.stringify(config));
   const gatewayId = String((config['server'] as { gateway_id?: unknown }).gateway_id);
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--config', file], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.maxLifetimeMs });
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--config', file], { cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'], timeout: options.maxLifetimeMs });
   let output = '';
-  const keep = (d: Buffer): void => {
-    output = (output + d.toString('utf8')).slice(-KEPT_OUTPUT_CHARS);
+  const keep = (): ((d: Buffer) => void) => {
+    let partial = '';
+    return (d) => {
+      const text = d.toString('utf8');
+      output = (output + text).slice(-KEPT_OUTPUT_CHARS);
+      if (options.lines === undefined) return;
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) if (line.startsWith('{')) options.lines.push(line);
+    };
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep());
+  child.stderr?.on('data', keep());
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
   const stop = async (): Promise<void> => {
