@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { z } from 'zod';
 import { Job, OverlapResult, Result, messageMaker, type ClientName } from './kafka-clients-child.js';
+import { median } from './peers-table.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CHILD = join(import.meta.dirname, 'kafka-clients-child.ts');
@@ -44,12 +45,6 @@ async function inChild<T>(job: Job, schema: z.ZodType<T>): Promise<T> {
 async function recordsOn(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
