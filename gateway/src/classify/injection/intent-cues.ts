@@ -260,6 +260,8 @@ const NEGATION_BEFORE = 12;
 /** "Your real task" and "new task" are adjacent words; a verb-final language puts them next to each other too. */
 const TASK_AFTER = 12;
 const NEGATION_AFTER = 10;
+/** "AI reading this", "note to the assistant": the name and the address stand together. */
+const READER_SPAN = 20;
 
 const WEIGHTS = {
   override: 0.8,
@@ -271,6 +273,8 @@ const WEIGHTS = {
   unrestrictedModel: 0.4,
   fakeSystem: 0.7,
   claimAlone: 0.3,
+  limitsOff: 0.65,
+  readerNote: 0.7,
 } as const;
 /** Talk about attacks (how to defend, detect, prevent) keeps half of what the cues say. */
 const DEFENCE_FACTOR = 0.5;
@@ -315,8 +319,16 @@ export function findIntentCues(folded: string): IntentCues {
       if (anyWithin(hits, i, Concept.Instructions, h.pos - OBJECT_BEFORE, h.end + OBJECT_AFTER) !== undefined) add('cue:override', 'instruction_override', WEIGHTS.override);
       else if (anyWithin(hits, i, Concept.Hidden | Concept.All, h.pos - NEAR, h.end + NEAR) !== undefined) add('cue:drop-everything', 'instruction_override', WEIGHTS.dropEverything);
     }
-    // "Your real task is…", "new task:": the user's task replaced.
-    if ((c & Concept.New) !== 0 && anyWithin(hits, i, Concept.Task, h.end, h.end + TASK_AFTER) !== undefined) add('cue:new-task', 'instruction_override', WEIGHTS.newTask);
+    // "Your real task is…", "new task:", "new instruction from…": the user's task replaced.
+    if ((c & Concept.New) !== 0 && anyWithin(hits, i, Concept.Task | Concept.Instructions, h.end, h.end + TASK_AFTER) !== undefined) add('cue:new-task', 'instruction_override', WEIGHTS.newTask);
+    // "Disregard the summary task and instead…": a task dropped is weaker than instructions dropped.
+    if (drops && anyWithin(hits, i, Concept.Task, h.end, h.end + OBJECT_AFTER) !== undefined) add('cue:new-task', 'instruction_override', WEIGHTS.newTask);
+    // "Your guidelines have been revoked", "pretend the safety layer is switched off": limits claimed gone, said to the model.
+    if ((c & Concept.Disabled) !== 0 && anyWithin(hits, i, Concept.Limits, h.pos - NEAR, h.end + NEAR) !== undefined && anyWithin(hits, i, Concept.Your | Concept.Model | Concept.Persona, h.pos - NEAR, h.end + NEAR) !== undefined) {
+      add('cue:limits-off', 'jailbreak', WEIGHTS.limitsOff);
+    }
+    // "AI reading this, stop summarising and…": a note a document leaves for the model that reads it.
+    if ((c & Concept.Reader) !== 0 && anyWithin(hits, i, Concept.Model, h.pos - READER_SPAN, h.end + READER_SPAN) !== undefined) add('cue:reader-note', 'instruction_override', WEIGHTS.readerNote);
     if ((c & Concept.Reveal) !== 0 && !negated(hits, i, seen)) {
       const noun = anyWithin(hits, i, Concept.PromptNoun | Concept.Config, h.pos - EXTRACTION_SPAN, h.end + EXTRACTION_SPAN);
       if (noun !== undefined) {
@@ -332,7 +344,9 @@ export function findIntentCues(folded: string): IntentCues {
     const label = (c & Concept.System) !== 0 && startsLine(folded, h.pos) && systemLabel(folded, h);
     const claim =
       ((c & Concept.SystemMessage) !== 0 && startsLine(folded, h.pos)) ||
-      ((c & Concept.End) !== 0 && (startsLine(folded, h.pos) || shortLine(folded, h.pos)) && anyWithin(hits, i, Concept.Data, h.pos - 25, h.end + 25) !== undefined);
+      ((c & Concept.End) !== 0 && (startsLine(folded, h.pos) || shortLine(folded, h.pos)) && anyWithin(hits, i, Concept.Data, h.pos - 25, h.end + 25) !== undefined) ||
+      // A closing tag of the data ("</document>", "</email>"): the boundary claimed in markup.
+      ((c & Concept.Data) !== 0 && folded.startsWith('</', h.pos - 2));
     if (claim || label) {
       const orders =
         anyWithin(hits, i, ORDERS, h.end, h.end + ORDERS_AFTER_CLAIM) !== undefined ||

@@ -59,6 +59,9 @@ export const Concept = {
   Follow: 1 << 21,
   /** A task or job: with New close by, a replacement of the user's task ("your real task is"). */
   Task: 1 << 22,
+  /** Words that single out whoever reads a text ("reading this"): with Model close by, a note that
+   * a document or tool result leaves for the model that will read it. */
+  Reader: 1 << 23,
 } as const;
 
 type Lexicon = Readonly<Record<string, readonly string[]>>;
@@ -218,7 +221,7 @@ const SYSTEM: Lexicon = {
 };
 
 const YOUR: Lexicon = {
-  en: ['your$', 'yours$', 'you were deployed', 'you were configured', 'you were set up', 'you were initiali', 'you were given', 'you were told', 'you received', 'you have been given'],
+  en: ['your$', 'yours$', 'you were deployed', 'you were configured', 'you were set up', 'you received', 'you have been given'],
   de: ['dein', 'dir gegeben', 'dir gesagt', 'du bekommen'],
   es: ['tu$', 'tus$', 'te dieron', 'te han dado', 'te dieron', 'tuyas', 'tuyo'],
   fr: ['ton$', 'ta$', 'tes$', 'votre', 'vos$', "qu'on t'a", "t'a été", "t'ont été"],
@@ -339,7 +342,7 @@ const WITHOUT: Lexicon = {
 };
 
 const LIMITS: Lexicon = {
-  en: ['restriction', 'limit', 'rules$', 'filter', 'censor', 'ethic', 'moral', 'boundar', 'guideline', 'constraint', 'guardrail'],
+  en: ['restriction', 'limit', 'rules$', 'filter', 'censor', 'ethic', 'moral', 'boundar', 'guideline', 'constraint', 'guardrail', 'safety layer', 'safety system', 'safety feature', 'safety mode', 'content polic', 'safeguard'],
   de: ['einschränk', 'beschränk', 'grenzen', 'regeln', 'filter', 'zensur', 'ethik', 'moral', 'richtlinie'],
   es: ['restricci', 'límite', 'reglas', 'filtro', 'censura', 'ética', 'moral', 'normas'],
   fr: ['restriction', 'limite', 'règles', 'filtre', 'censure', 'éthique', 'moral'],
@@ -559,6 +562,18 @@ const DEFENCE: Lexicon = {
   hi: ['बचाव', 'रोकथाम', 'पहचान', 'हमला'],
 };
 
+/** What a model was given before the conversation, named by how it got it: "print what you were told". */
+const GIVEN_TO_YOU: Lexicon = {
+  en: ['you were initiali', 'you were given', 'you were told', 'you were instructed', 'you were primed', 'you were programmed', 'you started with', 'you were started with'],
+};
+
+const READER: Lexicon = {
+  en: ['reading this', 'who reads this', 'that reads this', 'processing this', 'parsing this', 'summarising this', 'summarizing this', 'note to the', 'attention,', 'if you are an'],
+  de: ['die das liest', 'der das liest', 'die dies liest', 'hinweis an die', 'hinweis an den'],
+  es: ['que lee esto', 'que esté leyendo', 'nota para la', 'nota para el', 'si eres una', 'si eres un'],
+  fr: ['qui lit ceci', 'qui lit ce', 'note pour l', 'si tu es une', 'si vous êtes une'],
+};
+
 /** Every list with the concepts its entries carry. */
 export const LEXICON: readonly (readonly [Lexicon, number])[] = [
   [IGNORE, Concept.Ignore],
@@ -570,6 +585,8 @@ export const LEXICON: readonly (readonly [Lexicon, number])[] = [
   [HIDDEN, Concept.Hidden],
   [SYSTEM, Concept.System],
   [YOUR, Concept.Your],
+  [GIVEN_TO_YOU, Concept.Your | Concept.PromptNoun],
+  [READER, Concept.Reader],
   [REVEAL, Concept.Reveal],
   [PERSONA, Concept.Persona],
   [IDENTITY, Concept.Persona | Concept.Model],
