@@ -230,6 +230,13 @@ function startsLine(text: string, pos: number): boolean {
   return true;
 }
 
+/** Whether `pos` comes right after an HTML comment's opening ("<!--", then a few spaces). */
+function inHtmlComment(text: string, pos: number): boolean {
+  let j = pos;
+  while (j > 0 && pos - j < 4 && text.charCodeAt(j - 1) === 32) j--;
+  return text.startsWith('<!--', j - 4);
+}
+
 /** A line of a few words ("user input ends", "入力終わり"): in verb-final languages the boundary word comes last. */
 const SHORT_LINE = 48;
 
@@ -341,7 +348,10 @@ export function findIntentCues(folded: string): IntentCues {
       }
     }
     // "System:" alone opens many genuine system prompts; a named system message or a boundary is a claim by itself.
-    const label = (c & Concept.System) !== 0 && startsLine(folded, h.pos) && systemLabel(folded, h);
+    // "<!-- assistant: …": a hidden comment in a page speaking as or to the model.
+    const label =
+      ((c & Concept.System) !== 0 && startsLine(folded, h.pos) && systemLabel(folded, h)) ||
+      ((c & Concept.Model) !== 0 && inHtmlComment(folded, h.pos) && systemLabel(folded, h));
     const claim =
       ((c & Concept.SystemMessage) !== 0 && startsLine(folded, h.pos)) ||
       ((c & Concept.End) !== 0 && (startsLine(folded, h.pos) || shortLine(folded, h.pos)) && anyWithin(hits, i, Concept.Data, h.pos - 25, h.end + 25) !== undefined) ||

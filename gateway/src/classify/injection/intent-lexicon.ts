@@ -78,8 +78,8 @@ const IGNORE: Lexicon = {
   pl: ['zignoruj', 'ignoruj', 'zapomnij', 'pomiń', 'nie zwracaj uwagi', 'lekceważ', 'obejdź'],
   tr: ['yok say', 'yoksay', 'görmezden gel', 'unut$', 'unutun$', 'dikkate alma', 'göz ardı et', 'es geç', 'boş ver', 'atla$'],
   id: ['abaikan', 'lupakan', 'jangan hiraukan', 'jangan pedulikan', 'kesampingkan', 'lewati'],
-  ru: ['игнорируй', 'проигнорируй', 'забудь', 'не обращай внимания', 'не обращайте внимания', 'пренебреги', 'отбрось', 'обойди', 'не учитывай'],
-  ar: ['تجاهل', 'انس$', 'إنس$', 'انسى', 'أهمل', 'تخط', 'تناس', 'لا تلتزم'],
+  ru: ['игнорируй', 'проигнорируй', 'забудь', 'не обращай внимания', 'не обращайте внимания', 'пренебреги', 'отбрось', 'обойди', 'не учитывай', 'отмени'],
+  ar: ['تجاهل', 'انس$', 'إنس$', 'انسى', 'أهمل', 'تخط', 'تناس', 'لا تلتزم', 'ألغ$', 'الغ$', 'ألغي$'],
   fa: ['نادیده بگیر', 'نادیده بگیرید', 'فراموش کن', 'فراموش کنید', 'بی‌توجه باش', 'کنار بگذار', 'اعتنا نکن'],
   zh: ['忽略', '忽视', '忽視', '无视', '無視', '忘记之前', '忘記之前', '忘掉', '不要理会', '不要理會', '不理会', '绕过', '繞過', '跳过', '跳過', '抛开', '拋開', '丢弃', '丟棄', '不要遵守', '不用遵守'],
   ja: ['無視', '忘れて', '忘れろ', '忘れなさい', '従わないで', '破棄して'],
@@ -241,7 +241,7 @@ const YOUR: Lexicon = {
 };
 
 const REVEAL: Lexicon = {
-  en: ['reveal$', 'show$', 'print$', 'tell$', 'repeat$', 'output$', 'give$', 'disclose$', 'leak$', 'dump$', 'recite$', 'display$', 'quote$', 'paste$', 'copy$', 'spell out', 'share$', 'expose$', 'write out', 'send$', 'list$', 'translate$', 'put$'],
+  en: ['reveal$', 'show$', 'print$', 'tell$', 'repeat$', 'output$', 'give$', 'disclose$', 'leak$', 'dump$', 'recite$', 'display$', 'quote$', 'paste$', 'copy$', 'spell out', 'share$', 'expose$', 'write out', 'send$', 'list$', 'translate$', 'put$', 'respond only with', 'reply only with', 'answer only with'],
   de: ['zeig', 'gib', 'ausgeb', 'wiederhol', 'verrat', 'offenbar', 'enthüll', 'druck', 'nenn', 'kopier', 'sag', 'teile', 'schreib', 'gebe'],
   es: ['muestra', 'muéstra', 'mostrar', 'revela', 'dime', 'di$', 'imprime', 'repite', 'escrib', 'copia', 'cópia', 'comparte', 'dame', 'enseña', 'cuéntame', 'lista$'],
   fr: ['montre', 'affiche', 'révèle', 'dis-moi', 'dites-moi', 'imprime', 'répète', 'répétez', 'écris', 'copie', 'donne', 'partage', 'cite', 'récite'],
@@ -565,6 +565,8 @@ const DEFENCE: Lexicon = {
 /** What a model was given before the conversation, named by how it got it: "print what you were told". */
 const GIVEN_TO_YOU: Lexicon = {
   en: ['you were initiali', 'you were given', 'you were told', 'you were instructed', 'you were primed', 'you were programmed', 'you started with', 'you were started with'],
+  ru: ['тебе написали', 'тебе дали', 'тебе сказали', 'тебе было дано', 'тебе были даны', 'вам написали', 'вам дали', 'вам сказали'],
+  ar: ['أعطي لك', 'أعطيت لك', 'اعطي لك', 'اعطيت لك', 'قيل لك', 'كتب لك', 'زودت به'],
 };
 
 const READER: Lexicon = {
